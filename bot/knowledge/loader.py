@@ -1,0 +1,326 @@
+"""Reading a knowledge directory into a KnowledgeBase, reporting every problem.
+
+Parsing is the slow part of a large base, so it uses yaml-rs (a Rust parser,
+about 20x PyYAML's C loader) and a Loader remembers each file's parsed content
+by its stat signature: a reload re-reads only the files that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml_rs
+from pydantic import ValidationError
+
+from bot.knowledge.base import KnowledgeBase, KnowledgeError, Location, Problem
+from bot.knowledge.schema import Entity, Fact, KnowledgeFile, Source
+from bot.text import key
+
+SECTIONS = ("sources", "entities", "facts")
+_SECTION_RE = re.compile(r"^(sources|entities|facts)\s*:", re.MULTILINE)
+_ITEM_RE = re.compile(r"^([ \t]*)-[ \t]", re.MULTILINE)
+_YAML_LINE_RE = re.compile(r"line (\d+)")
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    """What one file contributed: its valid entries, their lines, its problems."""
+
+    rel: str
+    digest: str
+    sources: list[Source] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    unreadable: bool = False
+    """the file could not be read as YAML at all, so its ids are unknown"""
+    broken: set[str] = field(default_factory=set)
+    """'kind:id' of entries that failed validation: other entries may still
+    refer to them without piling a second error on the first"""
+
+
+def _entry_lines(text: str) -> dict[str, list[int]]:
+    """Line number of each list item of each top-level section, in order.
+
+    yaml-rs returns plain data without positions, so positions come from the
+    text: a section's items are the `- ` lines at the indentation of its first.
+    """
+    headers = [(m.group(1), m.start()) for m in _SECTION_RE.finditer(text)]
+    result: dict[str, list[int]] = {}
+    for i, (name, start) in enumerate(headers):
+        end = headers[i + 1][1] if i + 1 < len(headers) else len(text)
+        indent = None
+        lines: list[int] = []
+        for m in _ITEM_RE.finditer(text, start, end):
+            if indent is None:
+                indent = m.group(1)
+            if m.group(1) == indent:
+                lines.append(text.count("\n", 0, m.start()) + 1)
+        result[name] = lines
+    return result
+
+
+def _describe(error: dict[str, Any]) -> str:
+    loc = ".".join(str(p) for p in error["loc"])
+    msg = error["msg"]
+    if error["type"] == "extra_forbidden":
+        msg = "unknown field (check the spelling; allowed fields are in bot/knowledge/schema.py)"
+    elif error["type"] == "missing":
+        msg = "required field is missing"
+    return f"{loc}: {msg}" if loc else msg
+
+
+def _read_yaml(raw: bytes) -> tuple[Any, str | None, int | None]:
+    """(data, problem, line): whatever stops a file from being YAML at all."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8 text (byte {exc.start}): is this a YAML file?", None
+    if "\x00" in text:
+        return None, "contains NUL bytes: this is binary, not YAML", None
+    try:
+        data = yaml_rs.loads(text)
+    except Exception as exc:  # yaml-rs's decode error names the line in its text
+        lines = str(exc).strip().splitlines()
+        m = _YAML_LINE_RE.search(str(exc))
+        detail = lines[-1] if lines else "syntax error"
+        return None, f"YAML syntax error: {detail}", int(m.group(1)) if m else None
+    if data is None:
+        return None, "the file is empty: give it sources:, entities: or facts:", None
+    if not isinstance(data, dict):
+        return None, "the top level must be a mapping with sources:, entities: or facts:", 1
+    return data, None, None
+
+
+def parse_file(path: Path, rel: str) -> ParsedFile:
+    """Parse and validate one file on its own; cross-file checks come later."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problem = Problem(rel, f"cannot read the file: {exc.strerror}")
+        return ParsedFile(rel, "", problems=[problem], unreadable=True)
+    parsed = ParsedFile(rel, hashlib.sha256(raw).hexdigest())
+    bad = parsed.problems.append
+    data, problem, line = _read_yaml(raw)
+    if problem:
+        bad(Problem(rel, problem, line=line))
+        parsed.unreadable = True
+        return parsed
+    text = raw.decode("utf-8")
+    lines = _entry_lines(text)
+    for name in data:
+        if name not in SECTIONS:
+            bad(Problem(rel, f"unknown section {name!r}: use sources, entities or facts"))
+    for name, model in (("sources", Source), ("entities", Entity), ("facts", Fact)):
+        items = data.get(name)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            bad(Problem(rel, f"{name} must be a list of entries"))
+            continue
+        valid, placed = _validate_section(name, model, items, lines.get(name, []), parsed)
+        getattr(parsed, name).extend(valid)
+        for obj, line in placed:
+            parsed.lines[f"{_kind(name)}:{obj.id}"] = line
+    return parsed
+
+
+def _validate_section(name, model, items, item_lines, parsed):
+    """All entries at once (fast); only when that fails, one by one to say which
+    entry is wrong and where."""
+    try:
+        valid = getattr(KnowledgeFile.model_validate({name: items}), name)
+        return valid, list(zip(valid, item_lines, strict=False))
+    except ValidationError:
+        pass
+    valid, placed = [], []
+    for index, item in enumerate(items):
+        line = item_lines[index] if index < len(item_lines) else None
+        entry = str(item["id"]) if isinstance(item, dict) and "id" in item else f"#{index + 1}"
+        try:
+            obj = model.model_validate(item)
+        except ValidationError as exc:
+            parsed.broken.add(f"{_kind(name)}:{entry}")
+            parsed.problems.extend(
+                Problem(parsed.rel, _describe(e), entry=entry, line=line) for e in exc.errors()
+            )
+            continue
+        valid.append(obj)
+        placed.append((obj, line))
+    return valid, placed
+
+
+def _kind(section: str) -> str:
+    return {"sources": "source", "entities": "entity", "facts": "fact"}[section]
+
+
+def build(files: list[ParsedFile]) -> KnowledgeBase:
+    """Cross-check all files together and index them, or raise every problem."""
+    problems = [p for f in files for p in f.problems]
+    sources: dict[str, Source] = {}
+    entities: dict[str, Entity] = {}
+    facts: dict[str, Fact] = {}
+    locations: dict[str, Location] = {}
+
+    def where(kind: str, id_: str) -> Location:
+        return locations.get(f"{kind}:{id_}", Location("?", None))
+
+    for f in files:
+        for kind, items, table in (
+            ("source", f.sources, sources),
+            ("entity", f.entities, entities),
+            ("fact", f.facts, facts),
+        ):
+            for item in items:
+                ref = f"{kind}:{item.id}"
+                line = f.lines.get(ref)
+                if item.id in table:
+                    first = locations[ref]
+                    problems.append(Problem(
+                        f.rel, f"duplicate {kind} id (first defined at {first.file}:{first.line})",
+                        entry=item.id, line=line))
+                    continue
+                table[item.id] = item
+                locations[ref] = Location(f.rel, line)
+
+    broken = set().union(*(f.broken for f in files))
+    # With a file unreadable, any reference might point into it: say nothing.
+    some_unreadable = any(f.unreadable for f in files)
+
+    def unknown(kind: str, id_: str, table: dict) -> bool:
+        return not (id_ in table or f"{kind}:{id_}" in broken or some_unreadable)
+
+    def report(kind: str, id_: str, message: str) -> None:
+        loc = where(kind, id_)
+        problems.append(Problem(loc.file, message, entry=id_, line=loc.line))
+
+    alias_index: dict[str, str] = {}
+    children: dict[str, list[str]] = defaultdict(list)
+    for e in entities.values():
+        names = [e.id.replace("-", " "), e.name, *e.aliases]
+        if e.chinese_name:
+            names.append(e.chinese_name)
+        for name in names:
+            k = key(name)
+            if not k:
+                report("entity", e.id, f"alias {name!r} has no letters or digits")
+                continue
+            owner = alias_index.setdefault(k, e.id)
+            if owner != e.id:
+                report("entity", e.id, f"alias {name!r} is also an alias of entity {owner!r}")
+        if e.parent is not None:
+            if unknown("entity", e.parent, entities):
+                report("entity", e.id, f"parent {e.parent!r} is not a known entity")
+            elif e.parent == e.id:
+                report("entity", e.id, "an entity cannot be its own parent")
+            elif e.parent in entities:
+                children[e.parent].append(e.id)
+        for r in e.relations:
+            if unknown("entity", r.target, entities):
+                report("entity", e.id, f"relation target {r.target!r} is not a known entity")
+            for fid in r.facts:
+                if unknown("fact", fid, facts):
+                    report("entity", e.id, f"relation to {r.target!r} cites unknown fact {fid!r}")
+        for attr, value in e.attributes.items():
+            for fid in value.facts:
+                if unknown("fact", fid, facts):
+                    report("entity", e.id, f"attribute {attr!r} cites unknown fact {fid!r}")
+
+    by_entity: dict[str, list[str]] = defaultdict(list)
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for fact in facts.values():
+        for eid in (fact.subject, *fact.entities):
+            if unknown("entity", eid, entities):
+                report("fact", fact.id, f"entity {eid!r} is not a known entity")
+            elif eid in entities and fact.id not in by_entity[eid][-1:]:
+                by_entity[eid].append(fact.id)
+        source = sources.get(fact.cite.source)
+        if source is None:
+            if unknown("source", fact.cite.source, sources):
+                    report("fact", fact.id, f"source {fact.cite.source!r} is not a known source")
+        elif fact.cite.paragraph > source.paragraphs:
+            report("fact", fact.id, f"paragraph {fact.cite.paragraph} is past the end of "
+                                    f"{source.id!r}, which has {source.paragraphs}")
+        else:
+            by_source[source.id].append(fact.id)
+
+    if not files:
+        problems.append(Problem(".", "no .yaml files found in the knowledge directory"))
+    if problems:
+        raise KnowledgeError(problems)
+
+    digest = hashlib.sha256()
+    for f in sorted(files, key=lambda f: f.rel):
+        digest.update(f"{f.rel}\0{f.digest}\n".encode())
+    freeze = MappingProxyType
+    return KnowledgeBase(
+        sources=freeze(sources),
+        entities=freeze(entities),
+        facts=freeze(facts),
+        alias_index=freeze(alias_index),
+        facts_by_entity=freeze({k: tuple(v) for k, v in by_entity.items()}),
+        facts_by_source=freeze({k: tuple(v) for k, v in by_source.items()}),
+        children=freeze({k: tuple(v) for k, v in children.items()}),
+        locations=freeze(locations),
+        version=digest.hexdigest(),
+    )
+
+
+def yaml_files(root: Path) -> list[Path]:
+    """Every .yaml/.yml file under root, without following directory symlinks
+    (a symlink loop must not hang a reload)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(Path(dirpath, n) for n in sorted(filenames)
+                     if n.endswith((".yaml", ".yml")) and not n.startswith("."))
+    return found
+
+
+class Loader:
+    """Loads one directory, keeping parsed files between loads so a reload only
+    re-parses what changed. Not thread-safe: serialise reloads."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self._cache: dict[str, tuple[tuple[int, int, int], ParsedFile]] = {}
+
+    def load(self) -> KnowledgeBase:
+        if not self.root.is_dir():
+            what = "is not a directory" if self.root.exists() else "does not exist"
+            raise KnowledgeError([Problem(str(self.root), f"the knowledge directory {what}")])
+        cache: dict[str, tuple[tuple[int, int, int], ParsedFile]] = {}
+        files = []
+        for path in yaml_files(self.root):
+            rel = path.relative_to(self.root.parent).as_posix()
+            try:
+                st = path.stat()
+                signature = (st.st_mtime_ns, st.st_size, st.st_ino)
+            except OSError as exc:
+                problem = Problem(rel, f"cannot read the file: {exc.strerror}")
+                files.append(ParsedFile(rel, "", problems=[problem], unreadable=True))
+                continue
+            if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read forever
+                problem = Problem(rel, "not a regular file")
+                files.append(ParsedFile(rel, "", problems=[problem], unreadable=True))
+                continue
+            hit = self._cache.get(rel)
+            parsed = hit[1] if hit and hit[0] == signature else parse_file(path, rel)
+            if not parsed.problems:  # a file that failed is retried next time
+                cache[rel] = (signature, parsed)
+            files.append(parsed)
+        self._cache = cache
+        return build(files)
+
+
+def load(root: Path | str) -> KnowledgeBase:
+    return Loader(root).load()
