@@ -1,0 +1,198 @@
+"""Finding entities in text: exact alias n-grams first, then typo-tolerant matching.
+
+Pure and discord-free, like RoboDanny's fuzzy module. One rule decides between
+an answer and "did you mean": a name resolves when exactly one entity is the
+closest within the typo budget for its length; otherwise the closest few are
+offered as suggestions and nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from bot.knowledge import KnowledgeBase
+from bot.text import is_cjk, normalize, tokens
+
+# Words that carry no meaning for retrieval or linking. Kept short on purpose:
+# content words are the fact base's own vocabulary, learned when it loads.
+STOPWORDS = frozenset("""
+a about after again against all also am an and any are as at be been before being between both
+but by can could did do does doing done during each else ever for from had has have having he
+her here hers him his how i if in into is it its itself just know let like me more most my no
+nor not now of off on once only or other our out over own please same she should show so some
+such tell than that the their them then there these they this those through to too under until
+up very vs versus was we were what whats when where which while who whom why will with would
+you your compare comparison give me much many any anything something thing things say said
+""".split())
+
+MAX_SUGGESTIONS = 3
+
+
+def typo_budget(length: int) -> int:
+    """Edits tolerated in a name of this length: none for short names such as
+    "v3" (every edit there is a different name), one up to six letters ("quen",
+    "alibba"), two from seven ("tencnet")."""
+    return 0 if length <= 3 else 1 if length <= 6 else 2
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    entity_id: str
+    text: str
+    start: int
+    end: int
+    exact: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    """A name that looked like an entity but matched none clearly."""
+
+    text: str
+    suggestions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Linked:
+    tokens: tuple[str, ...]
+    mentions: tuple[Mention, ...]
+    unresolved: tuple[Unresolved, ...]
+    free: tuple[str, ...]
+    """tokens outside any mention: what the question is about"""
+
+    @property
+    def entity_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.entity_id for m in self.mentions))
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    entity_id: str | None
+    suggestions: tuple[str, ...] = ()
+
+
+class Linker:
+    def __init__(self, kb: KnowledgeBase, vocabulary: frozenset[str]) -> None:
+        self.kb = kb
+        self.vocabulary = vocabulary
+        self.aliases = kb.alias_index
+        self.max_ngram = max((k.count(" ") + 1 for k in self.aliases), default=1)
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for alias in self.aliases:
+            self._by_length[len(alias)].append(alias)
+        self._sorted = sorted(self.aliases)
+        self._all = list(self.aliases)
+
+    # --- one name --------------------------------------------------------
+
+    def _near(self, text: str) -> list[tuple[int, str]]:
+        """(distance, entity id) of every entity within the typo budget, best first."""
+        budget = typo_budget(len(text))
+        if budget == 0:
+            return []
+        best: dict[str, int] = {}
+        for length in range(len(text) - budget, len(text) + budget + 1):
+            choices = self._by_length.get(length)
+            if not choices:
+                continue
+            for alias, dist, _ in process.extract_iter(
+                text, choices, scorer=OSA.distance, score_cutoff=budget
+            ):
+                eid = self.aliases[alias]
+                if dist < best.get(eid, budget + 1):
+                    best[eid] = dist
+        return sorted((d, eid) for eid, d in best.items())
+
+    def _loose(self, text: str) -> tuple[str, ...]:
+        """Did-you-mean candidates when nothing is within the typo budget."""
+        found = process.extract(text, self._all, scorer=fuzz.WRatio, limit=12, score_cutoff=70)
+        return tuple(dict.fromkeys(self.aliases[a] for a, _, _ in found))[:MAX_SUGGESTIONS]
+
+    def resolve(self, name: str) -> Resolution:
+        """One user-given name (a slash option, an argument) to one entity or suggestions."""
+        key = " ".join(tokens(normalize(name)))
+        if not key:
+            return Resolution(None)
+        if key in self.aliases:
+            return Resolution(self.aliases[key])
+        squashed = key.replace(" ", "")
+        near = self._near(key) or (self._near(squashed) if squashed != key else [])
+        if near and (len(near) == 1 or near[0][0] < near[1][0]):
+            return Resolution(near[0][1])
+        if near:
+            return Resolution(None, tuple(eid for _, eid in near[:MAX_SUGGESTIONS]))
+        return Resolution(None, self._loose(key))
+
+    # --- free text -------------------------------------------------------
+
+    def link(self, text: str) -> Linked:
+        """Every entity mentioned in a question, in order of appearance."""
+        toks = tokens(normalize(text))
+        mentions: list[Mention] = []
+        unresolved: list[Unresolved] = []
+        free: list[str] = []
+        i = 0
+        while i < len(toks):
+            hit = self._exact_at(toks, i)
+            if hit is None:
+                hit = self._fuzzy_at(toks, i, unresolved)
+            if hit is None:
+                free.append(toks[i])
+                i += 1
+                continue
+            mentions.append(hit)
+            i = hit.end
+        return Linked(toks, tuple(mentions), tuple(unresolved), tuple(free))
+
+    def _exact_at(self, toks: tuple[str, ...], i: int) -> Mention | None:
+        for n in range(min(self.max_ngram, len(toks) - i), 0, -1):
+            span = " ".join(toks[i : i + n])
+            eid = self.aliases.get(span)
+            if eid is not None:
+                return Mention(eid, span, i, i + n, exact=True)
+        return None
+
+    def _fuzzy_at(
+        self, toks: tuple[str, ...], i: int, unresolved: list[Unresolved]
+    ) -> Mention | None:
+        """A typo'd name: only for words the fact base and English do not
+        already know, so that ordinary words never turn into entities."""
+        word = toks[i]
+        if is_cjk(word) or word in STOPWORDS or word in self.vocabulary or word.isdigit():
+            return None
+        for n in (2, 1):  # "hugging fase" before "hugging"
+            if i + n > len(toks):
+                continue
+            span = " ".join(toks[i : i + n])
+            if n == 2 and (is_cjk(toks[i + 1]) or toks[i + 1] in STOPWORDS):
+                continue
+            near = self._near(span)
+            if near and (len(near) == 1 or near[0][0] < near[1][0]):
+                return Mention(near[0][1], span, i, i + n, exact=False)
+            if near and n == 1:
+                suggestions = tuple(eid for _, eid in near[:MAX_SUGGESTIONS])
+                unresolved.append(Unresolved(span, suggestions))
+        return None
+
+    # --- autocomplete ----------------------------------------------------
+
+    def complete(self, prefix: str, limit: int = 25) -> list[str]:
+        """Entity ids for a partly typed name: prefix matches of any alias first
+        (a binary search in the sorted aliases), then typo-tolerant ones."""
+        key = " ".join(tokens(normalize(prefix)))
+        found: dict[str, None] = {}
+        if key:
+            start = bisect.bisect_left(self._sorted, key)
+            for alias in self._sorted[start:]:
+                if not alias.startswith(key) or len(found) >= limit:
+                    break
+                found.setdefault(self.aliases[alias])
+        if len(found) < limit and len(key) >= 3:
+            for _, eid in self._near(key):
+                found.setdefault(eid)
+        return list(found)[:limit]

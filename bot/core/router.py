@@ -1,0 +1,75 @@
+"""One router for every front end: a line of text to a command and its answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bot.core.answers import Answer, Kind, Section
+from bot.core.engine import Engine
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    args: str
+    description: str
+    example: str
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("ask", "<question>", "Answer a question from the fact base, with sources.",
+            "ask what did deepseek release"),
+    Command("compare", "<A> <B> [C] [D]", "Put two to four companies or models side by side.",
+            "compare deepseek qwen"),
+    Command("about", "<name>", "Everything the fact base knows about one entity.",
+            "about alibaba"),
+    Command("timeline", "[name]", "Dated facts in order, for everything or one entity.",
+            "timeline deepseek"),
+    Command("sources", "[name]", "The articles behind the facts, and what cites each.",
+            "sources baidu"),
+    Command("entities", "[kind]", "Everything the bot knows, grouped by kind.",
+            "entities company"),
+    Command("help", "", "This list.", "help"),
+)
+NAMES = frozenset(c.name for c in COMMANDS)
+
+
+def help_answer() -> Answer:
+    lines = tuple(f"{c.name} {c.args}".strip() + f": {c.description} Example: `{c.example}`"
+                  for c in COMMANDS)
+    return Answer(Kind.HELP, "Commands", command="help",
+                  summary="Ask about the Chinese AI race; every answer cites its sources. "
+                          "Anything that is not a command is a question.",
+                  sections=(Section("Commands", lines),))
+
+
+def split_command(line: str) -> tuple[str, str]:
+    """('compare', 'deepseek qwen') for '!compare deepseek qwen'; a line whose
+    first word is not a command is a question for ask."""
+    text = line.strip().removeprefix("!").strip()
+    for word in ("比较", "对比"):  # "比较百度和腾讯": compare, in Chinese, unspaced
+        if text.startswith(word):
+            return "compare", text[len(word):].strip()
+    head, _, rest = text.partition(" ")
+    if head.casefold() in NAMES:
+        return head.casefold(), rest.strip()
+    return "ask", line.strip()
+
+
+def route(engine: Engine, line: str) -> Answer:
+    command, rest = split_command(line)
+    return run(engine, command, rest, query=line)
+
+
+def run(engine: Engine, command: str, rest: str, query: str | None = None) -> Answer:
+    handlers = {
+        "ask": engine.ask,
+        "compare": engine.compare_text,
+        "about": engine.about,
+        "timeline": engine.timeline,
+        "sources": engine.sources,
+        "entities": engine.entities,
+        "help": lambda _: help_answer(),
+    }
+    answer = handlers[command](rest)
+    return replace(answer, query=query if query is not None else rest)

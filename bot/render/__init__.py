@@ -1,0 +1,1 @@
+"""Renderers turn core answers into text for a person or JSON for a program."""

@@ -1,0 +1,34 @@
+"""Plain text for the console and the command line."""
+
+from __future__ import annotations
+
+from bot.core.answers import Answer
+
+
+def footnotes(answer: Answer) -> dict[str, int]:
+    """Fact id -> its footnote number, in the order the answer cites them."""
+    return {f.id: n for n, f in enumerate(answer.facts, 1)}
+
+
+def render_text(answer: Answer) -> str:
+    notes = footnotes(answer)
+    out = [answer.title, "=" * min(len(answer.title), 60)]
+    if answer.summary:
+        out.append(answer.summary)
+    if answer.rows:
+        width = max(len(c) for c in answer.columns)
+        for row in answer.rows:
+            marker = "  (they differ)" if row.differs else "  (the same)"
+            out += ["", row.label + (marker if len(answer.columns) > 1 else "")]
+            for column, cell in zip(answer.columns, row.cells, strict=True):
+                refs = "".join(f"[{notes[f]}]" for f in cell.facts if f in notes)
+                out.append(f"  {column.ljust(width)}  {cell.text} {refs}".rstrip())
+    for section in answer.sections:
+        out += ["", section.title]
+        out += [f"  - {line}" for line in section.lines]
+    if answer.rows:
+        out += ["", "Facts cited"]
+        out += [f"  [{n}] {f.label} ({f.cite.short})" for n, f in enumerate(answer.facts, 1)]
+    if answer.sources:
+        out += ["", "Sources"] + [f"  {c.source_label}" for c in answer.sources]
+    return "\n".join(out)
