@@ -12,7 +12,7 @@ from itertools import combinations
 
 from bot.core.answers import Answer, Cell, Cite, FactView, Kind, Row, Section
 from bot.core.linker import STOPWORDS, Linker, Resolution
-from bot.core.search import TermIndex
+from bot.core.search import TermIndex, stem
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.schema import ATTRIBUTE_LABELS, Entity, EntityKind, Fact, When
 from bot.text import normalize, tokens
@@ -344,8 +344,8 @@ class Engine:
 
     def entities(self, kind: str = "") -> Answer:
         kinds = [k.value for k in EntityKind]
-        wanted = normalize(kind).rstrip("s") if kind.strip() else ""
-        if wanted and wanted not in kinds and wanted + "s" not in kinds:
+        wanted = next((k for k in kinds if stem(k) == stem(normalize(kind))), None)
+        if kind.strip() and wanted is None:
             return usage("entities", f"I don't know the kind “{kind}”. Kinds: {', '.join(kinds)}.")
         groups: dict[str, list[str]] = {}
         for e in sorted(self.kb.entities.values(), key=lambda e: (e.kind.value, e.name.casefold())):
