@@ -1,0 +1,1 @@
+"""The Discord front end: renders core answers as embeds, nothing more."""

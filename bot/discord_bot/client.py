@@ -1,0 +1,142 @@
+"""The Discord client: settings, the current engine, and plain-message questions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.core import Answer, Engine, route
+from bot.discord_bot.embeds import answer_pages
+from bot.discord_bot.views import NO_MENTIONS, Paginator
+from bot.knowledge import KnowledgeError, Loader
+from bot.knowledge.diff import KnowledgeDiff, diff
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.discord_bot.exts.answers", "bot.discord_bot.exts.admin",
+              "bot.discord_bot.exts.errors")
+RATE, PER = 4, 8.0
+"""per user: at most RATE commands or questions every PER seconds"""
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadResult:
+    ok: bool
+    diff: KnowledgeDiff | None = None
+    problems: tuple[str, ...] = ()
+
+
+class RaceBot(commands.AutoShardedBot):
+    """commands.Bot's sharded flavour works unsharded too (shard_count None
+    means one shard), so one class serves both."""
+
+    def __init__(self, settings: Settings, engine: Engine, loader: Loader,
+                 *, message_content: bool = True, sync_guild: int | None = None) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = message_content
+        super().__init__(
+            command_prefix=commands.when_mentioned_or(settings.bot_prefix),
+            intents=intents,
+            help_command=None,
+            allowed_mentions=NO_MENTIONS,
+            shard_count=settings.shard_count,
+            allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True,
+                                                            private_channel=True),
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+        )
+        self.settings = settings
+        self.engine = engine
+        self.loader = loader
+        self.loaded_at = time.time()
+        self.sync_guild = sync_guild
+        self.reload_lock = asyncio.Lock()
+        self.cooldown = commands.Cooldown(RATE, PER)
+        self.cooldowns = commands.CooldownMapping(self.cooldown, commands.BucketType.user)
+        self._warned: dict[int, float] = {}
+        self.add_check(self._rate_limit)
+
+    async def setup_hook(self) -> None:
+        for name in EXTENSIONS:
+            await self.load_extension(name)
+        if self.sync_guild:  # opt-in for development: never sync on every start
+            guild = discord.Object(self.sync_guild)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+
+    # --- rate limiting --------------------------------------------------
+
+    def retry_after(self, message: discord.Message) -> float | None:
+        return self.cooldowns.get_bucket(message).update_rate_limit()
+
+    def should_warn(self, user_id: int) -> bool:
+        """One cooldown notice per window, so a burst gets a bounded number of replies."""
+        now = time.monotonic()
+        if now - self._warned.get(user_id, 0.0) < PER:
+            return False
+        self._warned[user_id] = now
+        return True
+
+    async def _rate_limit(self, ctx: commands.Context) -> bool:
+        retry = self.retry_after(ctx.message)
+        if retry:
+            raise commands.CommandOnCooldown(self.cooldown, retry, commands.BucketType.user)
+        return True
+
+    # --- questions in DMs and mentions ------------------------------------
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot:
+            return
+        content = message.content
+        in_dm = message.guild is None
+        if not in_dm and not content.startswith(self.settings.bot_prefix) \
+                and self.user not in message.mentions:
+            return  # chatter: ignored before any parsing
+        ctx = await self.get_context(message)
+        if ctx.valid:
+            await self.invoke(ctx)
+            return
+        mentioned = ctx.prefix is not None and ctx.prefix != self.settings.bot_prefix
+        if in_dm or mentioned:
+            question = content[len(ctx.prefix):] if ctx.prefix else content
+            await self.answer_question(message, question)
+
+    async def answer_question(self, message: discord.Message, question: str) -> None:
+        retry = self.retry_after(message)
+        if retry:
+            if self.should_warn(message.author.id):
+                await message.channel.send(f"Slow down a little: try again in {retry:.0f}s.")
+            return
+        answer = route(self.engine, question)
+        await self.send_answer(message.channel, answer, author_id=message.author.id)
+
+    async def send_answer(self, destination, answer: Answer, *, author_id: int) -> None:
+        """Send through a channel or a command context alike; page when long."""
+        pages = answer_pages(answer, self.engine.kb.short_version)
+        if len(pages) == 1:
+            await destination.send(embed=pages[0])
+            return
+        view = Paginator(pages, author_id)
+        view.message = await destination.send(embed=pages[0], view=view)
+
+    # --- reload -------------------------------------------------------------
+
+    async def reload_knowledge(self) -> ReloadResult:
+        """Build the new engine in a thread; one assignment swaps it in, so
+        answers already running finish on the engine they started with."""
+        async with self.reload_lock:
+            old = self.engine
+            try:
+                new = await asyncio.to_thread(lambda: Engine(self.loader.load()))
+            except KnowledgeError as exc:
+                return ReloadResult(False, problems=tuple(str(p) for p in exc.problems))
+            self.engine = new
+            self.loaded_at = time.time()
+            return ReloadResult(True, diff=diff(old.kb, new.kb))

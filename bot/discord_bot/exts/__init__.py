@@ -1,0 +1,1 @@
+"""Cogs, one per feature, each with a thin setup()."""
