@@ -7,7 +7,15 @@ import asyncio
 import pytest
 
 from tests.discord_bot.conftest import (
-    BOT_ID, CHANNEL_ID, DM_CHANNEL_ID, GUILD_ID, MAINTAINER_ID, OTHER_ID, OWNER_ID, USER_ID, World,
+    BOT_ID,
+    CHANNEL_ID,
+    DM_CHANNEL_ID,
+    GUILD_ID,
+    MAINTAINER_ID,
+    OTHER_ID,
+    OWNER_ID,
+    USER_ID,
+    World,
 )
 
 EPHEMERAL = 64
@@ -22,8 +30,8 @@ def sent_bodies(world: World) -> list[dict]:
     """Every request body by which the bot created a message."""
     bodies = []
     for r in world.stub.requests:
-        creates = (r.method == "POST" and (r.path.endswith("/messages") or "/webhooks/" in r.path)
-                   or r.method == "POST" and r.path.endswith("/callback"))
+        creates = r.method == "POST" and (r.path.endswith(("/messages", "/callback"))
+                                          or "/webhooks/" in r.path)
         if creates and isinstance(r.json, dict):
             body = r.json.get("data", r.json) if r.path.endswith("/callback") else r.json
             if body and ("content" in body or "embeds" in body):
@@ -183,9 +191,9 @@ async def test_nobody_is_ever_pinged(world: World, content: str) -> None:
     bodies = sent_bodies(world)
     assert bodies
     for body in bodies:
-        assert body["allowed_mentions"] == {"parse": []} or body["allowed_mentions"].get(
-            "parse") == [] and not body["allowed_mentions"].get("users") \
-            and not body["allowed_mentions"].get("roles")
+        mentions = body["allowed_mentions"]
+        assert mentions["parse"] == []
+        assert not mentions.get("users") and not mentions.get("roles")
 
 
 async def test_resume_after_a_gateway_close_then_answer_once(world: World) -> None:
