@@ -28,7 +28,9 @@ def build_bot(settings: Settings, *, message_content: bool = True,
                    sync_guild=sync_guild)
 
 
-async def _serve(settings: Settings, sync_guild: int | None) -> None:
+async def serve(settings: Settings, sync_guild: int | None) -> None:
+    """Run until closed; on a refused message-content intent, log how to enable
+    it and start again without it."""
     token = settings.discord_token.get_secret_value()  # type: ignore[union-attr]
     message_content = True
     while True:
@@ -54,7 +56,7 @@ def run_bot(settings: Settings, sync_guild: int | None = None) -> int:
                   "(see .env.example), or run `python -m bot console`.")
         return 2
     try:
-        asyncio.run(_serve(settings, sync_guild))
+        asyncio.run(serve(settings, sync_guild))
     except KnowledgeError as exc:
         for problem in exc.problems:
             log.error("knowledge: %s", problem)

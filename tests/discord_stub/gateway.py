@@ -38,6 +38,8 @@ class GatewayMixin:
         self.identifies = 0
         self.resumes = 0
         self.identify_payloads: list[dict[str, Any]] = []
+        self.refused_intents = 0
+        """intent bits the 'developer portal' has not enabled: IDENTIFY with any gets 4014"""
         self.gateway_received: list[dict[str, Any]] = []
         self.session_id: str | None = None
         self._seq = 0
@@ -80,6 +82,9 @@ class GatewayMixin:
         elif op == OP_IDENTIFY:
             self.identifies += 1
             self.identify_payloads.append(data)
+            if data.get("intents", 0) & self.refused_intents:
+                await ws.close(code=4014, message=b"Disallowed intent(s).")
+                return
             self.session_id, self._seq, self._ws = uuid.uuid4().hex, 0, ws
             ready = self._ready_payload()
             if "shard" in data:  # AutoShardedClient reads READY["shard"]; one shard holds all
