@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     log_level: str = "INFO"
     shard_count: int | None = Field(default=None, ge=1)
+    query_log: str = "data/queries.sqlite3"
+    """SQLite file of anonymous query statistics (bot.querylog); `off` disables it"""
 
     @field_validator("maintainer_user_ids", "maintainer_role_ids", mode="before")
     @classmethod

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 from pathlib import Path
 
 from bot.core import Engine, route
+from bot.querylog import QueryLog, log_answer
 from bot.render.text import render_text
 
 HISTORY = Path.home() / ".china_ai_bot_history"
@@ -30,7 +32,8 @@ def _save_history(readline) -> None:
         readline.write_history_file(HISTORY)
 
 
-def run_console(engine: Engine, stdin=sys.stdin, stdout=sys.stdout) -> int:
+def run_console(engine: Engine, stdin=sys.stdin, stdout=sys.stdout,
+                querylog: QueryLog | None = None) -> int:
     interactive = stdin.isatty()
     if interactive:
         _enable_history()
@@ -48,4 +51,8 @@ def run_console(engine: Engine, stdin=sys.stdin, stdout=sys.stdout) -> int:
         if line in ("quit", "exit", ":q"):
             return 0
         if line:
-            print(render_text(route(engine, line)), end="\n\n", file=stdout)
+            start = time.perf_counter()
+            answer = route(engine, line)
+            latency = (time.perf_counter() - start) * 1000
+            print(render_text(answer), end="\n\n", file=stdout)
+            log_answer(querylog, "console", answer, engine, latency)

@@ -19,8 +19,8 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("ask", "<question>", "Answer a question from the fact base, with sources.",
             "ask what did deepseek release"),
-    Command("compare", "<A> <B> [C] [D]", "Put two to four companies or models side by side.",
-            "compare deepseek qwen"),
+    Command("compare", "<A> <B> [C] [D] [--card]", "Put two to four companies or models side by side "
+            "(--card: as a picture).", "compare deepseek qwen"),
     Command("about", "<name>", "Everything the fact base knows about one entity.",
             "about alibaba"),
     Command("timeline", "[name]", "Dated facts in order, for everything or one entity.",
@@ -29,6 +29,8 @@ COMMANDS: tuple[Command, ...] = (
             "sources baidu"),
     Command("entities", "[kind]", "Everything the bot knows, grouped by kind.",
             "entities company"),
+    Command("landscape", "[name]", "A picture of who makes, rivals and partners with whom, "
+            "coloured by market signal; with a name, just its neighbourhood.", "landscape deepseek"),
     Command("help", "", "This list.", "help"),
 )
 NAMES = frozenset(c.name for c in COMMANDS)
@@ -70,6 +72,21 @@ def run(engine: Engine, command: str, rest: str, query: str | None = None) -> An
         "sources": engine.sources,
         "entities": engine.entities,
         "help": lambda _: help_answer(),
+        "landscape": lambda rest: _landscape(engine, rest),
     }
+    card = command == "compare" and bool(CARD_FLAGS & set(rest.split()))
+    if card:
+        rest = " ".join(w for w in rest.split() if w not in CARD_FLAGS)
     answer = handlers[command](rest)
+    if card and answer.kind is Kind.COMPARISON:
+        answer = replace(answer, meta={**answer.meta, "card": "1"})
     return replace(answer, query=query if query is not None else rest)
+
+
+CARD_FLAGS = frozenset({"--card", "—card"})  # phones turn "--" into an em dash
+
+
+def _landscape(engine: Engine, focus: str) -> Answer:
+    from bot.pictures import landscape_answer  # imported here: bot.pictures imports bot.core
+
+    return landscape_answer(engine, focus)

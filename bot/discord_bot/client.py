@@ -13,10 +13,13 @@ from discord.ext import commands
 
 from bot.config import Settings
 from bot.core import Answer, Engine, route
+from bot.core.answers import Kind
 from bot.discord_bot.embeds import answer_pages
+from bot.discord_bot.feedback import VoteButton, add_vote_buttons
 from bot.discord_bot.views import NO_MENTIONS, Paginator
 from bot.knowledge import KnowledgeError, Loader
 from bot.knowledge.diff import KnowledgeDiff, diff
+from bot.querylog import QueryLog, alog_answer
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +27,7 @@ EXTENSIONS = ("bot.discord_bot.exts.answers", "bot.discord_bot.exts.admin",
               "bot.discord_bot.exts.errors")
 RATE, PER = 4, 8.0
 """per user: at most RATE commands or questions every PER seconds"""
+VOTABLE = frozenset({Kind.ANSWER, Kind.COMPARISON, Kind.ENTITY, Kind.NOT_FOUND})
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +65,10 @@ class RaceBot(commands.AutoShardedBot):
         self.cooldowns = commands.CooldownMapping(self.cooldown, commands.BucketType.user)
         self._warned: dict[int, float] = {}
         self.add_check(self._rate_limit)
+        self.querylog = QueryLog.from_setting(settings.query_log)
 
     async def setup_hook(self) -> None:
+        self.add_dynamic_items(VoteButton)
         for name in EXTENSIONS:
             await self.load_extension(name)
         if self.sync_guild:  # opt-in for development: never sync on every start
@@ -114,17 +120,28 @@ class RaceBot(commands.AutoShardedBot):
             if self.should_warn(message.author.id):
                 await message.channel.send(f"Slow down a little: try again in {retry:.0f}s.")
             return
-        answer = route(self.engine, question)
-        await self.send_answer(message.channel, answer, author_id=message.author.id)
+        engine, started = self.engine, time.perf_counter()
+        answer = route(engine, question)
+        front_end = "dm" if message.guild is None else "mention"
+        await self.send_answer(message.channel, answer, author_id=message.author.id,
+                               engine=engine, front_end=front_end, started=started)
 
-    async def send_answer(self, destination, answer: Answer, *, author_id: int) -> None:
-        """Send through a channel or a command context alike; page when long."""
-        pages = answer_pages(answer, self.engine.kb.short_version)
-        if len(pages) == 1:
+    async def send_answer(self, destination, answer: Answer, *, author_id: int, engine: Engine,
+                          front_end: str, started: float) -> None:
+        """Log, then send through a channel or a command context alike: paged
+        when long, with feedback buttons when the answer was logged."""
+        latency_ms = (time.perf_counter() - started) * 1000
+        query_id = await alog_answer(self.querylog, front_end, answer, engine, latency_ms)
+        pages = answer_pages(answer, engine.kb.short_version)
+        view = Paginator(pages, author_id) if len(pages) > 1 else discord.ui.View(timeout=600)
+        if query_id is not None and answer.kind in VOTABLE:
+            add_vote_buttons(view, query_id)
+        if not view.children:
             await destination.send(embed=pages[0])
             return
-        view = Paginator(pages, author_id)
-        view.message = await destination.send(embed=pages[0], view=view)
+        message = await destination.send(embed=pages[0], view=view)
+        if isinstance(view, Paginator):
+            view.message = message
 
     # --- reload -------------------------------------------------------------
 

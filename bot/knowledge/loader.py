@@ -56,6 +56,9 @@ def _entry_lines(text: str) -> dict[str, list[int]]:
     """
     headers = [(m.group(1), m.start()) for m in _SECTION_RE.finditer(text)]
     result: dict[str, list[int]] = {}
+    # Items come in text order, so each line number counts on from the last one
+    # (counting from the top for every item made a file of n items O(n²)).
+    pos, line = 0, 1
     for i, (name, start) in enumerate(headers):
         end = headers[i + 1][1] if i + 1 < len(headers) else len(text)
         indent = None
@@ -64,7 +67,10 @@ def _entry_lines(text: str) -> dict[str, list[int]]:
             if indent is None:
                 indent = m.group(1)
             if m.group(1) == indent:
-                lines.append(text.count("\n", 0, m.start()) + 1)
+                at = m.start()
+                line += text.count("\n", pos, at)
+                pos = at
+                lines.append(line)
         result[name] = lines
     return result
 
@@ -131,7 +137,30 @@ def parse_file(path: Path, rel: str) -> ParsedFile:
         getattr(parsed, name).extend(valid)
         for obj, line in placed:
             parsed.lines[f"{_kind(name)}:{obj.id}"] = line
+        if name == "facts":
+            parsed.problems.extend(_draft_marks(rel, items, lines.get(name, [])))
     return parsed
+
+
+def _draft_marks(rel: str, items: list[Any], item_lines: list[int]) -> list[Problem]:
+    """A drafted fact (`python -m bot draft`) carries the article's own sentence:
+    it must not reach users until a maintainer has rewritten it and cleared the
+    markers. Read from the raw entries so that it is said even when the entry
+    has other errors too."""
+    problems = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        entry = str(item["id"]) if "id" in item else f"#{index + 1}"
+        line = item_lines[index] if index < len(item_lines) else None
+        if item.get("draft") not in (None, False):
+            problems.append(Problem(rel, "still marked draft: rewrite the statement in your own "
+                                         "words, then delete `draft: true`", entry=entry, line=line))
+        if item.get("evidence") is not None:
+            problems.append(Problem(rel, "still carries `evidence` (the article's own words): "
+                                         "delete it once the statement is rewritten",
+                                    entry=entry, line=line))
+    return problems
 
 
 def _validate_section(name, model, items, item_lines, parsed):

@@ -222,6 +222,10 @@ class Fact(Model):
     cite: Citation
     nature: Nature = Nature.REPORTED
     keywords: list[Text] = Field(default_factory=list)
+    draft: bool = Field(default=False, description="written by `python -m bot draft`; the "
+                        "loader refuses it in knowledge/ until a maintainer clears it")
+    evidence: str | None = Field(default=None, description="the article's own sentence, kept in "
+                                 "drafts only: the statement must be in our words")
 
 
 class KnowledgeFile(Model):

@@ -45,7 +45,8 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     shutil.copytree(ROOT / "knowledge", knowledge)
     settings = Settings(_env_file=None, discord_token=None, knowledge_dir=knowledge,
                         maintainer_user_ids=frozenset({MAINTAINER_ID}),
-                        maintainer_role_ids=frozenset({MAINTAINER_ROLE}), query_log="off")
+                        maintainer_role_ids=frozenset({MAINTAINER_ROLE}),
+                        query_log=str(tmp_path / "queries.sqlite3"))
     stub = DiscordStub(bot_user_id=BOT_ID, owner_id=OWNER_ID)
     await stub.start()
     stub.add_guild(GUILD_ID, channels=[CHANNEL_ID],

@@ -238,3 +238,24 @@ async def test_no_two_commands_share_a_name(world: World) -> None:
     assert len(names) == len(set(names))
     slash = [c.name for c in world.bot.tree.get_commands()]
     assert len(slash) == len(set(slash))
+
+
+async def test_questions_are_logged_and_votes_counted_once(world: World) -> None:
+    reply = await world.say("!ask what do investors think")
+    await world.say("what is the weather in Paris", channel=DM_CHANNEL_ID)
+    buttons = {c["label"]: c["custom_id"] for row in reply["components"] for c in row["components"]}
+    responses = []
+    for user in (USER_ID, USER_ID, OTHER_ID):
+        pressed = await world.stub.press_button(int(reply["id"]), buttons["👎"], user_id=user,
+                                                channel_id=CHANNEL_ID, guild_id=GUILD_ID)
+        responses.append(await world.stub.wait_for_interaction_response(pressed))
+    texts = [r["data"]["content"] for r in responses]
+    assert texts[0].startswith("Thanks") and texts[1].startswith("You have already")
+    assert texts[2].startswith("Thanks")
+    assert all(r["data"]["flags"] & EPHEMERAL for r in responses)
+
+    report = world.bot.querylog.report()
+    assert report.by_front_end == {"prefix": 1, "dm": 1}
+    assert [text for text, _ in report.unanswered] == ["what is the weather in paris"]
+    (disliked,) = report.most_disliked
+    assert (disliked.down, disliked.up) == (2, 0)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core import run
+from bot.core import Answer, Engine, run
 from bot.discord_bot.client import RaceBot
 
 MAX_CHOICE = 100
@@ -25,8 +27,14 @@ class Answers(commands.Cog):
         self.bot = bot
 
     async def reply(self, ctx: commands.Context, command: str, text: str) -> None:
-        engine = self.bot.engine  # one engine for the whole answer, even mid-reload
-        await self.bot.send_answer(ctx, run(engine, command, text), author_id=ctx.author.id)
+        engine, started = self.bot.engine, time.perf_counter()  # one engine per answer
+        await self.send(ctx, run(engine, command, text), engine, started)
+
+    async def send(self, ctx: commands.Context, answer: Answer, engine: Engine,
+                   started: float) -> None:
+        front_end = "slash" if ctx.interaction else "prefix"
+        await self.bot.send_answer(ctx, answer, author_id=ctx.author.id, engine=engine,
+                                   front_end=front_end, started=started)
 
     @commands.hybrid_command(description="Put two to four companies or models side by side.")
     @app_commands.describe(first="A company or model", second="Another one",
@@ -37,8 +45,8 @@ class Answers(commands.Cog):
             await self.reply(ctx, "compare", rest_of_line(ctx))
             return
         names = [n for n in (first, second, third, fourth) if n]
-        engine = self.bot.engine
-        await self.bot.send_answer(ctx, engine.compare(names), author_id=ctx.author.id)
+        engine, started = self.bot.engine, time.perf_counter()
+        await self.send(ctx, engine.compare(names), engine, started)
 
     @commands.hybrid_command(description="Everything the fact base knows about one entity.")
     @app_commands.describe(name="A company, model, platform or group")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 from discord.ext import commands
@@ -34,8 +35,10 @@ class Errors(commands.Cog):
             return
         if isinstance(error, commands.UserInputError) and ctx.command is not None:
             if ctx.command.name in NAMES:  # the core knows each command's usage
-                answer = run(self.bot.engine, ctx.command.name, "")
-                await self.bot.send_answer(ctx, answer, author_id=ctx.author.id)
+                engine, started = self.bot.engine, time.perf_counter()
+                answer = run(engine, ctx.command.name, "")
+                await self.bot.send_answer(ctx, answer, author_id=ctx.author.id, engine=engine,
+                                           front_end="prefix", started=started)
             else:
                 await self._say(ctx, f"Usage: `{ctx.clean_prefix}{ctx.command.qualified_name} "
                                      f"{ctx.command.signature}`")
