@@ -16,9 +16,11 @@ from bot.core import Answer, Engine, route
 from bot.core.answers import Kind
 from bot.discord_bot.embeds import answer_pages
 from bot.discord_bot.feedback import VoteButton, add_vote_buttons
+from bot.discord_bot.pictures import CardButton, draw, wants_picture
 from bot.discord_bot.views import NO_MENTIONS, Paginator
 from bot.knowledge import KnowledgeError, Loader
 from bot.knowledge.diff import KnowledgeDiff, diff
+from bot.pictures import warm_up
 from bot.querylog import QueryLog, alog_answer
 
 log = logging.getLogger(__name__)
@@ -27,7 +29,7 @@ EXTENSIONS = ("bot.discord_bot.exts.answers", "bot.discord_bot.exts.admin",
               "bot.discord_bot.exts.errors")
 RATE, PER = 4, 8.0
 """per user: at most RATE commands or questions every PER seconds"""
-VOTABLE = frozenset({Kind.ANSWER, Kind.COMPARISON, Kind.ENTITY, Kind.NOT_FOUND})
+VOTABLE = frozenset({Kind.ANSWER, Kind.COMPARISON, Kind.ENTITY, Kind.NOT_FOUND, Kind.PICTURE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,9 @@ class RaceBot(commands.AutoShardedBot):
         self.querylog = QueryLog.from_setting(settings.query_log)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(VoteButton)
+        self.add_dynamic_items(VoteButton, CardButton)
+        # Load the drawing libraries now, in a thread, not on the first user's time.
+        self.loop.run_in_executor(None, warm_up)
         for name in EXTENSIONS:
             await self.load_extension(name)
         if self.sync_guild:  # opt-in for development: never sync on every start
@@ -136,10 +140,18 @@ class RaceBot(commands.AutoShardedBot):
         view = Paginator(pages, author_id) if len(pages) > 1 else discord.ui.View(timeout=600)
         if query_id is not None and answer.kind in VOTABLE:
             add_vote_buttons(view, query_id)
-        if not view.children:
-            await destination.send(embed=pages[0])
-            return
-        message = await destination.send(embed=pages[0], view=view)
+        extra: dict = {"view": view} if view.children else {}
+        if wants_picture(answer):
+            if isinstance(destination, commands.Context):
+                await destination.defer()  # drawing may pass the 3-second deadline
+            file = await draw(engine, answer)
+            if file is not None:
+                pages[0].set_image(url=f"attachment://{file.filename}")
+                extra["file"] = file
+        elif answer.kind is Kind.COMPARISON and CardButton.fits(answer.entities):
+            view.add_item(CardButton(answer.entities))
+            extra["view"] = view
+        message = await destination.send(embed=pages[0], **extra)
         if isinstance(view, Paginator):
             view.message = message
 

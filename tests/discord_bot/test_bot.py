@@ -259,3 +259,28 @@ async def test_questions_are_logged_and_votes_counted_once(world: World) -> None
     assert [text for text, _ in report.unanswered] == ["what is the weather in paris"]
     (disliked,) = report.most_disliked
     assert (disliked.down, disliked.up) == (2, 0)
+
+
+def attachments(world: World) -> list[dict]:
+    return [f for r in world.stub.requests if r.files for f in r.files]
+
+
+async def test_landscape_is_sent_as_a_png_attachment(world: World) -> None:
+    reply = await world.say("!landscape deepseek")
+    embed = embed_of(reply)
+    assert embed["image"]["url"] == "attachment://picture.png"
+    (png,) = attachments(world)
+    assert png["data"].startswith(b"\x89PNG") and png["filename"] == "picture.png"
+
+
+async def test_compare_card_by_flag_and_by_button(world: World) -> None:
+    await world.say("!compare deepseek qwen --card")
+    assert len(attachments(world)) == 1
+    reply = await world.say("!compare baidu tencent")
+    buttons = {c["custom_id"] for row in reply["components"] for c in row["components"]}
+    assert "card:baidu,tencent" in buttons
+    pressed = await world.stub.press_button(int(reply["id"]), "card:baidu,tencent",
+                                            user_id=OTHER_ID, channel_id=CHANNEL_ID,
+                                            guild_id=GUILD_ID)
+    await world.stub.wait_for_interaction_response(pressed, kind="followup", timeout=15)
+    assert len(attachments(world)) == 2

@@ -73,6 +73,11 @@ class Answers(commands.Cog):
     async def entities(self, ctx: commands.Context, *, kind: str = "") -> None:
         await self.reply(ctx, "entities", kind)
 
+    @commands.hybrid_command(description="A picture of the race: who makes, rivals and partners with whom.")
+    @app_commands.describe(name="Optional: draw only this entity and its neighbours")
+    async def landscape(self, ctx: commands.Context, *, name: str = "") -> None:
+        await self.reply(ctx, "landscape", name)
+
     @commands.hybrid_command(name="help", description="Every command, with an example.")
     async def help_(self, ctx: commands.Context) -> None:
         await self.reply(ctx, "help", "")
@@ -84,6 +89,7 @@ class Answers(commands.Cog):
     @about.autocomplete("name")
     @timeline.autocomplete("name")
     @sources.autocomplete("name")
+    @landscape.autocomplete("name")
     async def entity_autocomplete(self, _: discord.Interaction, current: str
                                   ) -> list[app_commands.Choice[str]]:
         """Fuzzy-ranked entity names: a prefix lookup and a typo search, well
