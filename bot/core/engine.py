@@ -15,7 +15,7 @@ from bot.core.linker import STOPWORDS, Linker, Resolution
 from bot.core.search import TermIndex, stem
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.schema import ATTRIBUTE_LABELS, Entity, EntityKind, Fact, When
-from bot.text import normalize, tokens
+from bot.text import is_cjk, normalize, tokens
 
 MAX_ASK_FACTS = 5
 MAX_ABOUT_FACTS = 8
@@ -249,10 +249,13 @@ class Engine:
                     fact = self.kb.facts[fid]
                     scores[fid] = scores.get(fid, 0.0) + weight * (1.5 if fact.subject == eid else 1)
         if not asked:
-            # Without an entity, words alone must carry it: a single common
-            # word ("model") is not enough to claim we know the answer.
-            needed = max(1.5, 0.5 * max((self.terms.idf.get(t, 0) for t in matched), default=0))
-            scores = {f: s for f, s in scores.items() if s >= needed}
+            # Without an entity, words alone must carry it: most of the
+            # question's words must be ones the fact base uses, and a word it
+            # has never seen ("dumplings") means the question is about
+            # something else, however well "makes" matches.
+            content = {stem(w) for w in linked.free if w not in STOPWORDS and not is_cjk(w)}
+            if self.unknown_words(linked) or len(matched) * 2 < len(content):
+                scores = {}
         if not scores:
             return self._not_found(question, linked)
         best = max(scores.values())

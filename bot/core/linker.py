@@ -28,6 +28,8 @@ nor not now of off on once only or other our out over own please same she should
 such tell than that the their them then there these they this those through to too under until
 up very vs versus was we were what whats when where which while who whom why will with would
 you your compare comparison give me much many any anything something thing things say said
+best better good great big biggest think thinks thought happen happened happening going get got
+really way lot lots
 """.split())
 
 MAX_SUGGESTIONS = 3

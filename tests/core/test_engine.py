@@ -137,3 +137,9 @@ def test_empty_arguments_get_usage_help(engine) -> None:
 def test_answers_are_deterministic(engine) -> None:
     for line in ("what did deepseek release", "compare qwen v3", "timeline", "tencnet shares"):
         assert route(engine, line) == route(engine, line)
+
+
+def test_a_question_about_something_else_is_refused_even_if_some_words_match(engine) -> None:
+    answer = route(engine, "who makes the best dumplings")
+    assert answer.kind is Kind.NOT_FOUND
+    assert "“dumplings”" in answer.summary

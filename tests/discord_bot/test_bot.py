@@ -284,3 +284,12 @@ async def test_compare_card_by_flag_and_by_button(world: World) -> None:
                                             guild_id=GUILD_ID)
     await world.stub.wait_for_interaction_response(pressed, kind="followup", timeout=15)
     assert len(attachments(world)) == 2
+
+
+async def test_gaps_reports_unanswered_questions_to_maintainers_only(world: World) -> None:
+    await world.say("who makes the best dumplings", channel=DM_CHANNEL_ID)
+    refused = await world.say("!gaps", author=USER_ID)
+    assert "only the bot's maintainers" in refused["content"]
+    reply = await world.say("!gaps 7", author=MAINTAINER_ID)
+    assert "who makes the best dumplings" in reply["content"]
+    assert len(reply["content"]) <= 2000

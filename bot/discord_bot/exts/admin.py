@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import sqlite3
 
 import discord
 from discord import app_commands
@@ -11,6 +13,7 @@ from discord.ext import commands
 
 from bot.discord_bot.client import RaceBot
 from bot.discord_bot.embeds import clip
+from bot.querylog import render_report
 
 log = logging.getLogger(__name__)
 MAX_PROBLEMS = 15
@@ -61,6 +64,25 @@ class Admin(commands.Cog):
                 description=clip("\n".join(f"• `{p}`" for p in shown), 4096), colour=0xED4245)
             embed.set_footer(text=f"Still answering from version {self.bot.engine.kb.short_version}")
         await ctx.send(embed=embed)
+
+    @commands.hybrid_command(description="Maintainers: what people asked that the bot could not answer.")
+    @app_commands.default_permissions(administrator=True)
+    @app_commands.describe(days="Only the last N days (default: all)")
+    @commands.check(is_maintainer)
+    async def gaps(self, ctx: commands.Context, days: commands.Range[int, 1, 3650] | None = None
+                   ) -> None:
+        querylog = self.bot.querylog
+        if not querylog.enabled:
+            await ctx.send("The query log is off (QUERY_LOG=off) or unavailable.", ephemeral=True)
+            return
+        await ctx.defer(ephemeral=True)
+        try:
+            report = await asyncio.to_thread(querylog.report, days)
+        except (sqlite3.Error, OSError):
+            log.exception("gaps report failed")
+            await ctx.send("The query log cannot be read right now.", ephemeral=True)
+            return
+        await ctx.send(f"```\n{clip(render_report(report), 2000 - 8)}\n```", ephemeral=True)
 
     @commands.hybrid_command(description="Which fact base is loaded.")
     async def kbinfo(self, ctx: commands.Context) -> None:
