@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from itertools import combinations
 
 from bot.core.answers import Answer, Cell, Cite, FactView, Kind, Row, Section
-from bot.core.linker import STOPWORDS, Linker, Resolution
+from bot.core.linker import STOPWORDS, Linked, Linker, Resolution
 from bot.core.search import TermIndex, stem
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.schema import ATTRIBUTE_LABELS, Entity, EntityKind, Fact, When
@@ -276,7 +276,7 @@ class Engine:
                       suggestions=tuple(self.name(e) for u in linked.unresolved
                                         for e in u.suggestions), command="ask")
 
-    def _not_found(self, question: str, linked) -> Answer:
+    def _not_found(self, question: str, linked: Linked) -> Answer:
         suggestions = tuple(self.name(e) for u in linked.unresolved for e in u.suggestions)
         known = self.known_names()
         unknown = self.unknown_words(linked)
@@ -289,19 +289,26 @@ class Engine:
         return Answer(Kind.NOT_FOUND, "Nothing in the fact base on that", query=question,
                       summary=summary, suggestions=suggestions or tuple(known), command="ask")
 
-    def unknown_words(self, linked) -> list[str]:
+    def unknown_words(self, linked: Linked) -> list[str]:
         """Words of a question that neither English nor the fact base knows:
         usually the name of something the base does not cover."""
         return [f"“{w}”" for w in dict.fromkeys(linked.free)
                 if len(w) >= 3 and not w.isdigit() and w not in self.linker.vocabulary]
 
+    def _scope(self, name: str, command: str) -> tuple[str | None, Answer | None]:
+        """An optional entity argument: (id, None); (None, None) when absent; or
+        (None, did-you-mean) when it names nothing we know."""
+        if not name.strip():
+            return None, None
+        resolution = self.linker.resolve(name)
+        if resolution.entity_id is None:
+            return None, self.did_you_mean(name, resolution, command)
+        return resolution.entity_id, None
+
     def timeline(self, name: str = "") -> Answer:
-        entity_id = None
-        if name.strip():
-            resolution = self.linker.resolve(name)
-            if resolution.entity_id is None:
-                return self.did_you_mean(name, resolution, "timeline")
-            entity_id = resolution.entity_id
+        entity_id, refusal = self._scope(name, "timeline")
+        if refusal:
+            return refusal
         pool = self.kb.facts_by_entity.get(entity_id, ()) if entity_id else self.kb.facts
         dated = sorted((f for f in pool if not self.kb.facts[f].when.as_of_source),
                        key=lambda f: (self._sort_key(self.kb.facts[f]), f))
@@ -319,12 +326,9 @@ class Engine:
                       command="timeline")
 
     def sources(self, name: str = "") -> Answer:
-        entity_id = None
-        if name.strip():
-            resolution = self.linker.resolve(name)
-            if resolution.entity_id is None:
-                return self.did_you_mean(name, resolution, "sources")
-            entity_id = resolution.entity_id
+        entity_id, refusal = self._scope(name, "sources")
+        if refusal:
+            return refusal
         about = set(self.kb.facts_by_entity.get(entity_id, ())) if entity_id else None
         sections = []
         for source in self.kb.sources.values():
