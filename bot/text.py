@@ -20,6 +20,7 @@ _CJK = (
     "\uf900-\ufaff"  # compatibility ideographs
 )
 _TOKEN_RE = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
+_CJK_RE = re.compile(rf"[{_CJK}]")
 _POSSESSIVE_RE = re.compile(r"(?<=\w)['’]s\b")
 _APOSTROPHE_RE = re.compile(r"(?<=\w)['’](?=\w)")
 
@@ -38,6 +39,31 @@ class _FoldTable(dict[int, int | None]):
 
 
 _FOLD = _FoldTable()
+# The same folding for ASCII, as a bytes.translate table: one C pass, with no
+# per-character lookups in _FOLD.
+_ASCII_FOLD = bytes(_FOLD[cp] for cp in range(128)) + bytes(range(128, 256))
+
+
+def normalize_uncached(text: str) -> str:
+    """`normalize` without its cache: for text seen once, such as the fact
+    statements an index is built from, which would only push out the entries
+    worth keeping."""
+    if text.isascii():
+        return " ".join(_ascii_words(text))
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if "'" in text or "’" in text:  # both patterns need one of them
+        text = _POSSESSIVE_RE.sub("", text)
+        text = _APOSTROPHE_RE.sub("", text)
+    text = text.translate(_FOLD)
+    return " ".join(text.split())
+
+
+def _ascii_words(text: str) -> list[str]:
+    """The words of the normalised form of ASCII text (NFKC leaves ASCII as it
+    is, and casefold is lower there)."""
+    if "'" in text:
+        text = _APOSTROPHE_RE.sub("", _POSSESSIVE_RE.sub("", text.lower()))
+    return text.encode("ascii").lower().translate(_ASCII_FOLD).decode("ascii").split()
 
 
 @lru_cache(maxsize=65536)
@@ -45,20 +71,26 @@ def normalize(text: str) -> str:
     """NFKC (folds full-width forms), casefold, drop possessives and in-word
     apostrophes, turn every punctuation/control character into a space, and
     collapse whitespace."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _POSSESSIVE_RE.sub("", text)
-    text = _APOSTROPHE_RE.sub("", text)
-    text = text.translate(_FOLD)
-    return " ".join(text.split())
+    return normalize_uncached(text)
 
 
 def tokens(text: str) -> tuple[str, ...]:
     """Tokens of already-normalised text: words, and one token per CJK character."""
+    if text.isascii():  # no CJK: the tokens are what lies between spaces
+        return tuple(text.split())
     return tuple(_TOKEN_RE.findall(text))
 
 
+def tokens_uncached(text: str) -> list[str]:
+    """`tokens(normalize(text))`, for text seen once (see `normalize_uncached`),
+    and quicker for ASCII, where the tokens are the words between spaces."""
+    if not text.isascii():
+        return list(tokens(normalize_uncached(text)))
+    return _ascii_words(text)
+
+
 def is_cjk(token: str) -> bool:
-    return len(token) == 1 and bool(re.match(rf"[{_CJK}]", token))
+    return len(token) == 1 and _CJK_RE.match(token) is not None
 
 
 def key(text: str) -> str:

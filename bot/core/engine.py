@@ -7,6 +7,8 @@ the event loop, so a reload swaps one reference.
 
 from __future__ import annotations
 
+import heapq
+import unicodedata
 from collections.abc import Iterable
 from itertools import combinations
 
@@ -43,17 +45,19 @@ class Engine:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.terms = TermIndex(kb, STOPWORDS)
-        vocabulary = set(STOPWORDS)
+        # The words of statements and keywords come from the index, which has
+        # tokenised them already (and keeps them across reloads).
+        vocabulary = set(STOPWORDS) | self.terms.words
         for text in self._vocabulary_texts():
             vocabulary.update(tokens(normalize(text)))
         self.linker = Linker(kb, frozenset(vocabulary))
         self._weight = {eid: len(ids) for eid, ids in kb.facts_by_entity.items()}
+        # Most-cited first, sorted once here rather than on every "nothing found".
+        self._ranked = sorted(self._weight, key=lambda e: (-self._weight[e], e))
 
     def _vocabulary_texts(self) -> Iterable[str]:
-        """Words the fact base itself uses are never typos of an entity name."""
-        for fact in self.kb.facts.values():
-            yield fact.statement
-            yield from fact.keywords
+        """Words the fact base itself uses are never typos of an entity name
+        (those of the facts are `self.terms.words`)."""
         for entity in self.kb.entities.values():
             yield entity.description
 
@@ -92,6 +96,7 @@ class Engine:
 
     def did_you_mean(self, name: str, resolution: Resolution, command: str) -> Answer:
         names = tuple(self.name(e) for e in resolution.suggestions)
+        name = _quote(name)
         if names:
             summary = f"I don't know “{name}”. Did you mean {_or(names)}?"
         else:
@@ -102,8 +107,7 @@ class Engine:
 
     def known_names(self, limit: int = 6) -> list[str]:
         """The entities with the most facts: what to offer when nothing matched."""
-        ranked = sorted(self._weight, key=lambda e: (-self._weight[e], e))
-        return [self.name(e) for e in ranked[:limit]]
+        return [self.name(e) for e in self._ranked[:limit]]
 
     # --- commands -----------------------------------------------------------
 
@@ -258,9 +262,10 @@ class Engine:
                 scores = {}
         if not scores:
             return self._not_found(question, linked)
-        best = max(scores.values())
-        ranked = sorted((f for f in scores if scores[f] >= best / 2),
-                        key=lambda f: (-scores[f], f))[:MAX_ASK_FACTS]
+        # The few best, without sorting every candidate; ties by id, so the
+        # same question always gets the same answer.
+        top = heapq.nsmallest(MAX_ASK_FACTS, scores, key=lambda f: (-scores[f], f))
+        ranked = [f for f in top if scores[f] >= scores[top[0]] / 2]
         views = tuple(self.view(f) for f in ranked)
         found = tuple(dict.fromkeys((*asked, *(self.kb.facts[f].subject for f in ranked))))
         lines = tuple(self.fact_line(v) for v in views)
@@ -353,7 +358,8 @@ class Engine:
         kinds = [k.value for k in EntityKind]
         wanted = next((k for k in kinds if stem(k) == stem(normalize(kind))), None)
         if kind.strip() and wanted is None:
-            return usage("entities", f"I don't know the kind “{kind}”. Kinds: {', '.join(kinds)}.")
+            return usage("entities", f"I don't know the kind “{_quote(kind)}”. "
+                                     f"Kinds: {', '.join(kinds)}.")
         groups: dict[str, list[str]] = {}
         for e in sorted(self.kb.entities.values(), key=lambda e: (e.kind.value, e.name.casefold())):
             if not wanted or e.kind.value == wanted:
@@ -373,6 +379,14 @@ class Engine:
 
 def usage(command: str, message: str) -> Answer:
     return Answer(Kind.USAGE_ERROR, f"How to use {command}", summary=message, command=command)
+
+
+def _quote(text: str, width: int = 80) -> str:
+    """What the user typed, quoted back in a reply: letters, digits, marks and a few
+    harmless signs only, shortened, so nothing typed can format, ping or reorder the
+    text around it (a code fence, "@everyone", a right-to-left override)."""
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" or c in "-.'’&+/" else " " for c in text)
+    return _shorten(kept, width) or "that"
 
 
 def _shorten(text: str, width: int) -> str:

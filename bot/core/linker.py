@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.knowledge import KnowledgeBase
+from bot.knowledge.loader import paused_gc
 from bot.text import is_cjk, normalize, tokens
 
 # Words that carry no meaning for retrieval or linking. Kept short on purpose:
@@ -33,6 +34,49 @@ really way lot lots
 """.split())
 
 MAX_SUGGESTIONS = 3
+
+# Below this many aliases of the lengths within a typo's reach, checking each
+# is quicker than looking pieces up (see Linker._candidates).
+_BRUTE_FORCE_BELOW = 1500
+
+
+# The aliases of the last Linker built, in order, and what was derived from them.
+_last: tuple[list[str], tuple] | None = None
+
+
+def _split(n: int, parts: int) -> list[tuple[int, int]]:
+    """(start, size) of the pieces of a string of length n cut into parts
+    nearly equal pieces, shorter ones first."""
+    size, longer = divmod(n, parts)
+    pieces, start = [], 0
+    for i in range(parts):
+        length = size + (i >= parts - longer)
+        pieces.append((start, length))
+        start += length
+    return pieces
+
+
+def _piece_index(aliases) -> dict[tuple[int, int], list[tuple[int, int, dict[str, list[str]]]]]:
+    """(length, parts) -> for each piece of aliases of that length cut into
+    parts pieces: (start, size, piece -> the aliases that have it there).
+    Cut in 2 and 3, for Levenshtein distances 1 and 2."""
+    index: dict[tuple[int, int], list[tuple[int, int, dict[str, list[str]]]]] = {}
+    for alias in aliases:
+        n = len(alias)
+        for parts in (2, 3):
+            if n < parts:
+                continue
+            layout = index.get((n, parts))
+            if layout is None:
+                layout = index[(n, parts)] = [(a, b, {}) for a, b in _split(n, parts)]
+            for start, size, table in layout:
+                piece = alias[start : start + size]
+                hit = table.get(piece)
+                if hit is None:
+                    table[piece] = [alias]
+                else:
+                    hit.append(alias)
+    return index
 
 
 def typo_budget(length: int) -> int:
@@ -84,11 +128,25 @@ class Linker:
         self.vocabulary = vocabulary
         self.aliases = kb.alias_index
         self.max_ngram = max((k.count(" ") + 1 for k in self.aliases), default=1)
-        self._by_length: dict[int, list[str]] = defaultdict(list)
-        for alias in self.aliases:
-            self._by_length[len(alias)].append(alias)
-        self._sorted = sorted(self.aliases)
-        self._all = list(self.aliases)
+        global _last
+        names = list(self.aliases)
+        if _last is not None and _last[0] == names:
+            # A reload that left every alias as it was (the usual case) reuses
+            # what only depends on them: the structures below never change.
+            self._by_length, self._sorted, self._all, self._pieces, self._up_to = _last[1]
+            return
+        with paused_gc():
+            self._by_length: dict[int, list[str]] = defaultdict(list)
+            for alias in self.aliases:
+                self._by_length[len(alias)].append(alias)
+            self._sorted = sorted(self.aliases)
+            self._all = names
+            self._pieces = _piece_index(self.aliases)
+            # how many aliases are shorter than each length
+            self._up_to = [0] * (max(self._by_length, default=0) + 2)
+            for n in range(1, len(self._up_to)):
+                self._up_to[n] = self._up_to[n - 1] + len(self._by_length.get(n - 1, ()))
+        _last = (names, (self._by_length, self._sorted, self._all, self._pieces, self._up_to))
 
     # --- one name --------------------------------------------------------
 
@@ -98,17 +156,61 @@ class Linker:
         if budget == 0:
             return []
         best: dict[str, int] = {}
-        for length in range(len(text) - budget, len(text) + budget + 1):
-            choices = self._by_length.get(length)
-            if not choices:
-                continue
-            for alias, dist, _ in process.extract_iter(
-                text, choices, scorer=OSA.distance, score_cutoff=budget
-            ):
-                eid = self.aliases[alias]
-                if dist < best.get(eid, budget + 1):
-                    best[eid] = dist
+        for alias, dist, _ in process.extract_iter(
+            text, self._candidates(text, budget), scorer=OSA.distance, score_cutoff=budget
+        ):
+            eid = self.aliases[alias]
+            if dist < best.get(eid, budget + 1):
+                best[eid] = dist
         return sorted((d, eid) for eid, d in best.items())
+
+    def _candidates(self, text: str, budget: int) -> list[str]:
+        """Every alias whose OSA distance to text may be within budget: all of
+        those, and few others, so that checking them is the only real work.
+
+        An OSA alignment is some disjoint swaps of adjacent letters of text,
+        then insertions, deletions and substitutions. So with the swaps undone,
+        the alias is within Levenshtein distance budget - swaps of the text;
+        and an alias within Levenshtein distance d of a string, cut into d + 1
+        pieces, has a piece that no edit touched, which is in the string as it
+        is, shifted by at most d (`_piece_index`). When the aliases of the
+        lengths in reach are few, they are simply all checked.
+        """
+        m = len(text)
+        low, high = max(m - budget, 0), min(m + budget + 1, len(self._up_to) - 1)
+        in_reach = self._up_to[high] - self._up_to[low] if high > low else 0
+        if in_reach <= _BRUTE_FORCE_BELOW:
+            return [a for n in range(low, high) for a in self._by_length.get(n, ())]
+        swaps = [text[:i] + text[i + 1] + text[i] + text[i + 2:]
+                 for i in range(m - 1) if text[i] != text[i + 1]]
+        found: set[str] = set()
+        self._lookup([text], budget, found)
+        self._lookup(swaps, budget - 1, found)
+        if budget >= 2:
+            twice = {once[:j] + once[j + 1] + once[j] + once[j + 2:]
+                     for i, once in zip((i for i in range(m - 1) if text[i] != text[i + 1]), swaps,
+                                        strict=True)
+                     for j in range(i + 2, m - 1) if once[j] != once[j + 1]}
+            self._lookup(list(twice), 0, found)
+        return list(found)
+
+    def _lookup(self, texts: list[str], distance: int, found: set[str]) -> None:
+        """Add to found every alias with a piece where one within Levenshtein
+        distance of one of texts (all of a length) must have it, and for
+        distance 0 the texts that are aliases."""
+        if not texts:
+            return
+        if distance == 0:
+            found.update(self.aliases.keys() & texts)
+            return
+        m = len(texts[0])
+        parts = distance + 1
+        for n in range(m - distance, m + distance + 1):
+            for start, size, table in self._pieces.get((n, parts), ()):
+                shifts = range(max(start - distance, 0), min(start + distance, m - size) + 1)
+                probes = {t[at : at + size] for t in texts for at in shifts}
+                for piece in table.keys() & probes:
+                    found.update(table[piece])
 
     def _loose(self, text: str) -> tuple[str, ...]:
         """Did-you-mean candidates when nothing is within the typo budget."""

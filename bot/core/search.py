@@ -6,9 +6,12 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from itertools import chain
+from typing import NamedTuple
 
-from bot.knowledge import KnowledgeBase
-from bot.text import is_cjk, normalize, tokens
+from bot.knowledge import KnowledgeBase, loader
+from bot.knowledge.schema import Fact
+from bot.text import is_cjk, normalize, tokens, tokens_uncached
 
 _SUFFIXES = (("ies", "y"), ("ing", ""), ("ers", "er"), ("ed", ""), ("es", ""), ("s", ""), ("e", ""))
 _DIGITS = re.compile(r"^\d+$")
@@ -30,21 +33,115 @@ def terms(text: str, stopwords: frozenset[str]) -> set[str]:
     return {stem(t) for t in tokens(normalize(text)) if t not in stopwords and not is_cjk(t)}
 
 
+def _term(word: str, stopwords: frozenset[str]) -> str:
+    """A word's index term, or "" for one the index leaves out."""
+    return "" if word in stopwords or is_cjk(word) else stem(word)
+
+
+# Facts are indexed in runs ("chunks") whose ends depend only on the ids at
+# them, so the runs of files that did not change come out the same after a
+# reload wherever the changed file is; about 2,000 facts per run.
+_CHUNK_MASK = 2047
+
+
+class _Chunk(NamedTuple):
+    facts: list[Fact]
+    postings: dict[str, list[str]]
+    """term -> ids of the run's facts that have it, in order"""
+    words: frozenset[str]
+    """every word of the run's statements and keywords"""
+
+
+class _Last(NamedTuple):
+    """What the last index was built from, for the next to reuse: the Loader
+    hands back the very same Fact objects for files that did not change, so a
+    reload analyses only the runs of facts that hold a changed one."""
+
+    stopwords: frozenset[str]
+    term_of: dict[str, str]
+    """word -> its index term, "" for a word the index leaves out: each
+    distinct word is stemmed once, not once per fact"""
+    chunks: dict[str, _Chunk]
+    """id of a run's first fact -> the run"""
+
+
+_last: _Last | None = None
+
+
+def _words(fact: Fact) -> list[str]:
+    """The tokens of the statement and keywords. Normalising them joined by
+    spaces gives the tokens of each, one after the other."""
+    return tokens_uncached(" ".join((fact.statement, *fact.keywords)))
+
+
+def _chunk(facts: list[Fact], ids: list[str], term_of: dict[str, str],
+           stopwords: frozenset[str]) -> _Chunk:
+    """The postings and words of a run of facts: for each, the terms of
+    `" ".join((statement, category, *keywords))`."""
+    get_term = term_of.get
+    by_category: dict[str, set[str]] = {}
+    postings: dict[str, list[str]] = defaultdict(list)
+    vocabulary: set[str] = set()
+    for fid, fact in zip(ids, facts, strict=True):
+        words = _words(fact)
+        vocabulary.update(words)
+        found = set(map(get_term, words))
+        if None in found:  # words never seen before
+            for word in words:
+                if word not in term_of:
+                    term_of[word] = _term(word, stopwords)
+            found = set(map(get_term, words))
+        extra = by_category.get(fact.category)
+        if extra is None:
+            extra = by_category[fact.category] = terms(fact.category, stopwords)
+        found |= extra
+        found.discard("")
+        for term in found:
+            postings[term].append(fid)
+    return _Chunk(facts, dict(postings), frozenset(vocabulary))
+
+
 class TermIndex:
     """Inverted index from stemmed word to fact ids, with IDF weights; words in
-    more than a fifth of all facts say nothing about a question and are dropped."""
+    more than a twentieth of all facts say next to nothing about a question (and
+    would make it score thousands of facts), so they are dropped."""
 
     def __init__(self, kb: KnowledgeBase, stopwords: frozenset[str]) -> None:
+        global _last
         self.stopwords = stopwords
-        postings: dict[str, list[str]] = defaultdict(list)
-        for fact in kb.facts.values():
-            text = " ".join((fact.statement, fact.category, *fact.keywords))
-            for term in terms(text, stopwords):
-                postings[term].append(fact.id)
-        total = max(len(kb.facts), 1)
-        limit = max(total // 5, 25)
-        self.postings = {t: tuple(ids) for t, ids in postings.items() if len(ids) <= limit}
-        self.idf = {t: math.log(1 + total / len(ids)) for t, ids in self.postings.items()}
+        with loader.paused_gc():
+            last = _last
+            if last is None or last.stopwords != stopwords:
+                last = _Last(stopwords, {}, {})
+            facts, ids = list(kb.facts.values()), list(kb.facts)
+            cuts = [i for i, fid in enumerate(ids) if not hash(fid) & _CHUNK_MASK]
+            chunks: dict[str, _Chunk] = {}
+            for start, end in zip([0, *cuts], [*cuts, len(ids)], strict=True):
+                if start == end:
+                    continue
+                run = facts[start:end]
+                chunk = last.chunks.get(ids[start])
+                if chunk is None or chunk.facts != run:  # same objects: compared by identity
+                    chunk = _chunk(run, ids[start:end], last.term_of, stopwords)
+                elif chunk.facts is not run:
+                    chunk = chunk._replace(facts=run)  # equal facts: keep the new objects
+                chunks[ids[start]] = chunk
+            _last = _Last(stopwords, last.term_of, chunks)
+            runs: dict[str, list[list[str]]] = {}  # term -> its ids in each run, in order
+            for chunk in chunks.values():
+                for term, fids in chunk.postings.items():
+                    lists = runs.get(term)
+                    if lists is None:
+                        runs[term] = [fids]
+                    else:
+                        lists.append(fids)
+            # Every word of every statement and keyword: the Engine's vocabulary.
+            self.words = frozenset().union(*(c.words for c in chunks.values()))
+            total = max(len(kb.facts), 1)
+            limit = max(total // 20, 25)
+            self.postings = {t: tuple(chain.from_iterable(lists)) for t, lists in runs.items()
+                             if sum(map(len, lists)) <= limit}
+            self.idf = {t: math.log(1 + total / len(ids)) for t, ids in self.postings.items()}
 
     def score(self, words: list[str]) -> tuple[dict[str, float], set[str]]:
         """(fact id -> summed IDF of the question's words it contains, words matched)."""
@@ -56,6 +153,13 @@ class TermIndex:
                 continue
             matched.add(term)
             weight = self.idf[term]
-            for fid in ids:
-                scores[fid] += weight
+            if not scores:  # the first word's facts in one go (0.0 + weight is weight)
+                scores.update(dict.fromkeys(ids, weight))
+                continue
+            # Sums in the same order as one += per word: the same floats.
+            common = scores.keys() & ids
+            added = dict.fromkeys(ids, weight)
+            for fid in common:
+                added[fid] = scores[fid] + weight
+            scores.update(added)
         return scores, matched

@@ -23,7 +23,9 @@ def _change(old: Mapping, new: Mapping) -> Change:
     return Change(
         added=tuple(k for k in new if k not in old),
         removed=tuple(k for k in old if k not in new),
-        changed=tuple(k for k in new if k in old and old[k] != new[k]),
+        # `is not` first: entries from files the loader did not re-read are the same objects,
+        # and comparing 100,000 pydantic models field by field takes a fifth of a second
+        changed=tuple(k for k in new if k in old and old[k] is not new[k] and old[k] != new[k]),
     )
 
 

@@ -7,11 +7,13 @@ by its stat signature: a reload re-reads only the files that changed.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import os
 import re
 import stat
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,12 +26,14 @@ import yaml_rs
 from pydantic import TypeAdapter, ValidationError
 
 from bot.knowledge.base import KnowledgeBase, KnowledgeError, Location, Problem
-from bot.knowledge.schema import Entity, Fact, KnowledgeFile, Source
-from bot.text import key
+from bot.knowledge.schema import Citation, Entity, Fact, KnowledgeFile, Source, When
+from bot.text import key, tokens_uncached
 
 SECTIONS = ("sources", "entities", "facts")
-_SECTION_RE = re.compile(r"^(sources|entities|facts)\s*:", re.MULTILINE)
-_ITEM_RE = re.compile(r"^([ \t]*)-[ \t]", re.MULTILINE)
+# Line starts are found as "\n" in "\n" + text: a pattern that starts with a
+# literal is searched for much faster than one anchored by ^ in MULTILINE mode.
+_SECTION_RE = re.compile(r"\n(sources|entities|facts)\s*:")
+_ITEM_RE = re.compile(r"\n([ \t]*)-[ \t]")
 _YAML_LINE_RE = re.compile(r"line (\d+)")
 
 
@@ -82,7 +86,10 @@ def _entry_lines(text: str) -> dict[str, list[int]]:
     yaml-rs returns plain data without positions, so positions come from the
     text: a section's items are the `- ` lines at the indentation of its first.
     """
-    headers = [(m.group(1), m.start()) for m in _SECTION_RE.finditer(text)]
+    # In `marked`, the "\n" a match starts with is at the index where its line
+    # starts in `text`.
+    marked = "\n" + text
+    headers = [(m.group(1), m.start()) for m in _SECTION_RE.finditer(marked)]
     result: dict[str, list[int]] = {}
     # Items come in text order, so each line number counts on from the last one
     # (counting from the top for every item made a file of n items O(n²)).
@@ -91,7 +98,7 @@ def _entry_lines(text: str) -> dict[str, list[int]]:
         end = headers[i + 1][1] if i + 1 < len(headers) else len(text)
         indent = None
         lines: list[int] = []
-        for m in _ITEM_RE.finditer(text, start, end):
+        for m in _ITEM_RE.finditer(marked, start, end + 1):
             if indent is None:
                 indent = m.group(1)
             if m.group(1) == indent:
@@ -162,9 +169,15 @@ def parse_file(path: Path, rel: str) -> ParsedFile:
             bad(Problem(rel, f"{name} must be a list of entries"))
             continue
         valid, placed = _validate_section(name, model, items, lines.get(name, []), parsed)
-        getattr(parsed, name).extend(valid)
+        prefix = f"{_kind(name)}:"
+        repeated = set()
         for obj, line in placed:
-            parsed.lines[f"{_kind(name)}:{obj.id}"] = line
+            first = parsed.lines.setdefault(prefix + obj.id, line)
+            if first != line:  # an id twice in this file: say where both are, once
+                repeated.add(id(obj))
+                bad(Problem(rel, f"duplicate {_kind(name)} id (first defined at {rel}:{first})",
+                            entry=obj.id, line=line))
+        getattr(parsed, name).extend(o for o in valid if id(o) not in repeated)
         if name == "facts":
             parsed.problems.extend(_draft_marks(rel, items, lines.get(name, [])))
     return parsed
@@ -194,6 +207,8 @@ def _draft_marks(rel: str, items: list[Any], item_lines: list[int]) -> list[Prob
 def _validate_section(name, model, items, item_lines, parsed):
     """All entries at once (fast); only when that fails, one by one to say which
     entry is wrong and where."""
+    if name == "facts":
+        _share_parts(items)
     try:
         valid = _LIST_ADAPTERS[name].validate_python(items)
         return valid, list(zip(valid, item_lines, strict=False))
@@ -219,6 +234,54 @@ def _validate_section(name, model, items, item_lines, parsed):
 # The field types of KnowledgeFile, so a section is validated exactly as there
 # (the adapters skip building the wrapping model: a quarter faster).
 _LIST_ADAPTERS = {name: TypeAdapter(KnowledgeFile.model_fields[name].annotation) for name in SECTIONS}
+
+
+# Facts share a few thousand `when`s and `cite`s: 100,000 facts hold about
+# 8,000 different ones of each, and one model for each saves a fifth of the
+# memory of a large base (and validating them again). Keyed by the raw values
+# with their types: 1 and True are equal keys but not equal input.
+_WHENS: dict[tuple[tuple[str, Any], ...], When] = {}
+_CITES: dict[tuple[str, int], Citation] = {}
+# yaml-rs reads YYYY-MM-DD as a date, quoted or not; a datetime is another type.
+_WHEN_VALUE_TYPES = frozenset({str, bool, dt.date})
+
+
+def _share_parts(items: list[Any]) -> None:
+    """Validate each distinct `when` and `cite` of the facts once, and put the
+    model in the raw entry in place of the mapping. Pydantic takes an instance
+    of a field's model as it is (the default, revalidate_instances="never"),
+    so the facts are what they would be, sharing these frozen parts. A part
+    that fails, or has values of other types, stays a mapping, for the usual
+    validation and errors."""
+    whens, cites = _WHENS, _CITES
+    if len(whens) + len(cites) > 200_000:
+        whens.clear()
+        cites.clear()
+    for item in items:
+        if type(item) is not dict:
+            continue
+        raw = item.get("cite")
+        if type(raw) is dict and len(raw) == 2:
+            source, paragraph = raw.get("source"), raw.get("paragraph")
+            if type(source) is str and type(paragraph) is int:
+                cite = cites.get((source, paragraph))
+                if cite is None:
+                    try:
+                        cite = cites[source, paragraph] = Citation.model_validate(raw)
+                    except ValidationError:
+                        cite = None
+                if cite is not None:
+                    item["cite"] = cite
+        raw = item.get("when")
+        if type(raw) is dict and _WHEN_VALUE_TYPES.issuperset(map(type, raw.values())):
+            when_key = tuple(raw.items())
+            when = whens.get(when_key)
+            if when is None:
+                try:
+                    when = whens[when_key] = When.model_validate(raw)
+                except ValidationError:
+                    continue
+            item["when"] = when
 
 
 def _kind(section: str) -> str:
@@ -251,11 +314,16 @@ def _file_index(f: ParsedFile) -> _FileIndex:
     if f.index is not None:
         return f.index
     ok = True
-    locations: dict[str, Location] = {}
-    for kind, items in (("source", f.sources), ("entity", f.entities), ("fact", f.facts)):
-        for item in items:
-            ref = f"{kind}:{item.id}"
-            locations[ref] = Location(f.rel, f.lines.get(ref))
+    rel, lines = f.rel, f.lines
+    count = len(f.sources) + len(f.entities) + len(f.facts)
+    if len(lines) == count:  # as parse_file leaves it: every entry placed, in order
+        locations = {ref: Location(rel, line) for ref, line in lines.items()}
+    else:
+        locations = {}
+        for kind, items in (("source:", f.sources), ("entity:", f.entities), ("fact:", f.facts)):
+            for item in items:
+                ref = kind + item.id
+                locations[ref] = Location(rel, lines.get(ref))
     alias_keys = []
     children = []
     entity_refs: set[str] = set()
@@ -264,7 +332,8 @@ def _file_index(f: ParsedFile) -> _FileIndex:
         names = [e.id.replace("-", " "), e.name, *e.aliases]
         if e.chinese_name:
             names.append(e.chinese_name)
-        keys = [key(name) for name in names]
+        # key(name), without filling normalize's cache with every alias
+        keys = [" ".join(tokens_uncached(name)) for name in names]
         ok = ok and all(keys)
         alias_keys.append((e.id, keys))
         if e.parent is not None:
@@ -277,20 +346,29 @@ def _file_index(f: ParsedFile) -> _FileIndex:
         for value in e.attributes.values():
             fact_refs.update(value.facts)
     paragraphs: dict[str, int] = {}
-    by_entity: dict[str, list[str]] = defaultdict(list)
-    by_source: dict[str, list[str]] = defaultdict(list)
+    by_entity: dict[str, list[str]] = {}
+    by_source: dict[str, list[str]] = {}
     for fact in f.facts:
+        fid = fact.id
         for eid in (fact.subject, *fact.entities):
-            entity_refs.add(eid)
-            if fact.id not in by_entity[eid][-1:]:
-                by_entity[eid].append(fact.id)
+            ids = by_entity.get(eid)
+            if ids is None:
+                by_entity[eid] = [fid]
+            elif ids[-1] != fid:
+                ids.append(fid)
         cite = fact.cite
-        if paragraphs.get(cite.source, 0) < cite.paragraph:
-            paragraphs[cite.source] = cite.paragraph
-        by_source[cite.source].append(fact.id)
+        source, paragraph = cite.source, cite.paragraph
+        ids = by_source.get(source)
+        if ids is None:
+            by_source[source] = [fid]
+            paragraphs[source] = paragraph
+        else:
+            ids.append(fid)
+            if paragraphs[source] < paragraph:
+                paragraphs[source] = paragraph
+    entity_refs.update(by_entity)
     tables = ({s.id: s for s in f.sources}, {e.id: e for e in f.entities},
               {x.id: x for x in f.facts})
-    count = len(f.sources) + len(f.entities) + len(f.facts)
     ok = ok and count == sum(map(len, tables))
     f.index = _FileIndex(ok, count, *tables, locations, alias_keys, children, entity_refs,
                          fact_refs, paragraphs, by_entity, by_source)
@@ -369,6 +447,8 @@ def _knowledge_base(files, sources, entities, facts, alias_index, by_entity, by_
 
 def build(files: list[ParsedFile]) -> KnowledgeBase:
     """Cross-check all files together and index them, or raise every problem."""
+    # The usual case, a valid base, in whole-set steps: a check added below must
+    # be added to _build_fast too (tests/knowledge/test_build_fast.py compares them).
     kb = _build_fast(files)
     if kb is not None:
         return kb
@@ -416,13 +496,15 @@ def build(files: list[ParsedFile]) -> KnowledgeBase:
         names = [e.id.replace("-", " "), e.name, *e.aliases]
         if e.chinese_name:
             names.append(e.chinese_name)
+        clashed = set()  # its id, name and an alias often share one key: one report is enough
         for name in names:
             k = key(name)
             if not k:
                 report("entity", e.id, f"alias {name!r} has no letters or digits")
                 continue
             owner = alias_index.setdefault(k, e.id)
-            if owner != e.id:
+            if owner != e.id and k not in clashed:
+                clashed.add(k)
                 report("entity", e.id, f"alias {name!r} is also an alias of entity {owner!r}")
         if e.parent is not None:
             if unknown("entity", e.parent, entities):
@@ -479,13 +561,29 @@ def yaml_files(root: Path) -> list[Path]:
     return found
 
 
+RACY_NS = 2_000_000_000
+"""File timestamps are coarse (a few ms on ext4, 2 s on FAT): a file written less than
+this before it was read may be written again without its mtime moving, so its cache
+entry is trusted only after its bytes are checked again (git's "racily clean" files)."""
+
+_Entry = tuple[tuple[int, int, int, int], ParsedFile, int]
+"""(stat signature, parsed file, time.time_ns() of the load that last read it)"""
+
+
+def _same_bytes(path: Path, digest: str) -> bool:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    except OSError:
+        return False
+
+
 class Loader:
     """Loads one directory, keeping parsed files between loads so a reload only
     re-parses what changed. Not thread-safe: serialise reloads."""
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
-        self._cache: dict[str, tuple[tuple[int, int, int], ParsedFile]] = {}
+        self._cache: dict[str, _Entry] = {}
 
     def load(self) -> KnowledgeBase:
         with paused_gc():
@@ -495,13 +593,16 @@ class Loader:
         if not self.root.is_dir():
             what = "is not a directory" if self.root.exists() else "does not exist"
             raise KnowledgeError([Problem(str(self.root), f"the knowledge directory {what}")])
-        cache: dict[str, tuple[tuple[int, int, int], ParsedFile]] = {}
+        started = time.time_ns()
+        cache: dict[str, _Entry] = {}
         files = []
         for path in yaml_files(self.root):
             rel = path.relative_to(self.root.parent).as_posix()
             try:
                 st = path.stat()
-                signature = (st.st_mtime_ns, st.st_size, st.st_ino)
+                # ctime as well: a chmod or chown that makes the file unreadable moves only it,
+                # and a reload must fail on such a file just as a restart would
+                signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
             except OSError as exc:
                 problem = Problem(rel, f"cannot read the file: {exc.strerror}")
                 files.append(ParsedFile(rel, "", problems=[problem], unreadable=True))
@@ -511,9 +612,11 @@ class Loader:
                 files.append(ParsedFile(rel, "", problems=[problem], unreadable=True))
                 continue
             hit = self._cache.get(rel)
-            parsed = hit[1] if hit and hit[0] == signature else parse_file(path, rel)
+            fresh = hit is not None and hit[0] == signature and (
+                st.st_mtime_ns < hit[2] - RACY_NS or _same_bytes(path, hit[1].digest))
+            parsed = hit[1] if fresh else parse_file(path, rel)
             if not parsed.problems:  # a file that failed is retried next time
-                cache[rel] = (signature, parsed)
+                cache[rel] = (signature, parsed, started)
             files.append(parsed)
         self._cache = cache
         return build(files)
