@@ -28,6 +28,8 @@ def clip(text: str, limit: int, notice: str = " …(cut)") -> str:
     """Fit text in limit characters, cutting at a word boundary with a notice."""
     if len(text) <= limit:
         return text
+    if limit <= len(notice):  # no room for any text: the notice alone says something was cut
+        return notice.strip()[:limit]
     room = limit - len(notice)
     head = text[:room]
     if " " in head[room // 2 :]:
@@ -35,9 +37,13 @@ def clip(text: str, limit: int, notice: str = " …(cut)") -> str:
     return head.rstrip() + notice
 
 
+_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+"""bidi embeddings, overrides and isolates: echoed, they reorder the bot's own text"""
+
+
 def escape(text: str) -> str:
     """User text shown back (titles, queries) must not render as markdown."""
-    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+    return discord.utils.escape_markdown(discord.utils.escape_mentions(text.translate(_BIDI)))
 
 
 def _footer(answer: Answer, version: str) -> str:
@@ -46,12 +52,18 @@ def _footer(answer: Answer, version: str) -> str:
     return clip(text, FOOTER)
 
 
-def _base(answer: Answer, version: str, description: str) -> discord.Embed:
+def _base(answer: Answer, footer: str, description: str) -> discord.Embed:
     title = escape(answer.title) if answer.kind in (Kind.ANSWER, Kind.NOT_FOUND) else answer.title
     embed = discord.Embed(title=clip(title, TITLE), description=clip(description, DESCRIPTION),
                           colour=COLOURS.get(answer.kind, 0x99AAB5))
-    embed.set_footer(text=_footer(answer, version))
+    embed.set_footer(text=footer)
     return embed
+
+
+def _add_field(embed: discord.Embed, name: str, value: str) -> None:
+    """Discord refuses a field with an empty name or value."""
+    embed.add_field(name=clip(name, FIELD_NAME) if name.strip() else "—",
+                    value=clip(value, FIELD_VALUE) if value.strip() else "—", inline=False)
 
 
 def _pages_of_lines(lines: list[str], header: str) -> list[str]:
@@ -69,29 +81,29 @@ def _pages_of_lines(lines: list[str], header: str) -> list[str]:
     return pages
 
 
-def _comparison(answer: Answer, version: str) -> discord.Embed:
+def _comparison(answer: Answer, footer: str) -> discord.Embed:
     notes = footnotes(answer)
-    embed = _base(answer, version, answer.summary)
-    for row in answer.rows[: FIELDS - 2]:
+    embed = _base(answer, footer, answer.summary)
+    for row in answer.rows:  # `fit` drops what does not fit, and says so
         mark = "" if row.differs else " (same)"
         value = "\n".join(
             f"**{col}**: {cell.text} " + "".join(f"[{notes[f]}]" for f in cell.facts if f in notes)
             for col, cell in zip(answer.columns, row.cells, strict=True)
         )
-        embed.add_field(name=clip(row.label + mark, FIELD_NAME), value=clip(value, FIELD_VALUE),
-                        inline=False)
+        _add_field(embed, row.label + mark, value)
     for section in answer.sections:
-        embed.add_field(name=clip(section.title, FIELD_NAME),
-                        value=clip("\n".join(section.lines), FIELD_VALUE), inline=False)
-    cites = "\n".join(f"[{n}] {f.cite.short}: {f.label}" for n, f in enumerate(answer.facts, 1))
-    embed.add_field(name="Facts cited", value=clip(cites, FIELD_VALUE), inline=False)
+        _add_field(embed, section.title, "\n".join(section.lines))
+    if answer.facts:
+        cites = "\n".join(f"[{n}] {f.cite.short}: {f.label}" for n, f in enumerate(answer.facts, 1))
+        _add_field(embed, "Facts cited", cites)
     return embed
 
 
 def answer_pages(answer: Answer, version: str) -> list[discord.Embed]:
     """One embed per page; a single page for everything but long lists."""
+    footer = _footer(answer, version)  # once: `answer.sources` walks every cited fact
     if answer.kind is Kind.COMPARISON:
-        return [fit(_comparison(answer, version))]
+        return [fit(_comparison(answer, footer))]
     header = answer.summary
     if answer.kind is Kind.NOT_FOUND and answer.suggestions:
         header += "\n\nTry `about " + answer.suggestions[0] + "` or `entities`."
@@ -105,21 +117,24 @@ def answer_pages(answer: Answer, version: str) -> list[discord.Embed]:
     if answer.kind is Kind.ANSWER and answer.facts:
         lines.append("*Cited: " + "; ".join(f"{f.cite.short}" for f in answer.facts) + "*")
     if not lines:
-        return [fit(_base(answer, version, header))]
+        return [fit(_base(answer, footer, header))]
+    header = clip(header, DESCRIPTION // 2)  # room on every page for the lines under it
     pages = _pages_of_lines(lines, header)
-    embeds = [fit(_base(answer, version, page)) for page in pages]
+    embeds = [_base(answer, footer, page) for page in pages]
     if len(embeds) > 1:
         for n, embed in enumerate(embeds, 1):
             embed.set_author(name=f"Page {n} of {len(embeds)}")
-    return embeds
+    return [fit(embed) for embed in embeds]  # after the author line, which counts too
 
 
 def fit(embed: discord.Embed) -> discord.Embed:
-    """Enforce the 6,000-character total by dropping trailing fields, saying so."""
+    """Enforce the 25-field and 6,000-character limits by dropping trailing fields, saying
+    so (room is kept for that note), then if need be by clipping the description."""
     dropped = 0
-    while len(embed) > TOTAL and embed.fields:
-        embed.remove_field(len(embed.fields) - 1)
-        dropped += 1
+    if len(embed) > TOTAL or len(embed.fields) > FIELDS:
+        while embed.fields and (len(embed) + 80 > TOTAL or len(embed.fields) >= FIELDS):
+            embed.remove_field(len(embed.fields) - 1)
+            dropped += 1
     if dropped:
         note = f"({dropped} more part(s) left out to fit Discord's limits)"
         embed.add_field(name="More", value=note, inline=False)
