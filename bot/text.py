@@ -66,12 +66,16 @@ def _ascii_words(text: str) -> list[str]:
     return text.encode("ascii").lower().translate(_ASCII_FOLD).decode("ascii").split()
 
 
-@lru_cache(maxsize=65536)
+_normalize_cached = lru_cache(maxsize=16384)(normalize_uncached)
+CACHED_LENGTH = 200
+
+
 def normalize(text: str) -> str:
     """NFKC (folds full-width forms), casefold, drop possessives and in-word
     apostrophes, turn every punctuation/control character into a space, and
-    collapse whitespace."""
-    return normalize_uncached(text)
+    collapse whitespace. Names and short questions recur and are cached; long
+    text is not, so a flood of 4,000-character messages cannot fill memory."""
+    return _normalize_cached(text) if len(text) <= CACHED_LENGTH else normalize_uncached(text)
 
 
 def tokens(text: str) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import unicodedata
 from collections.abc import Iterable
+from functools import cached_property
 from itertools import combinations
 
 from bot.core.answers import Answer, Cell, Cite, FactView, Kind, Row, Section
@@ -21,6 +22,7 @@ from bot.text import is_cjk, normalize, tokens
 
 MAX_ASK_FACTS = 5
 MAX_ABOUT_FACTS = 8
+MAX_TIMELINE = 120
 MIN_COMPARE, MAX_COMPARE = 2, 4
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
@@ -300,6 +302,16 @@ class Engine:
         return [f"“{w}”" for w in dict.fromkeys(linked.free)
                 if len(w) >= 3 and not w.isdigit() and w not in self.linker.vocabulary]
 
+    def _chronology(self, fact_ids: Iterable[str]) -> list[str]:
+        """The dated ones of these facts, in date order (ties by id)."""
+        return sorted((f for f in fact_ids if not self.kb.facts[f].when.as_of_source),
+                      key=lambda f: (self._sort_key(self.kb.facts[f]), f))
+
+    @cached_property
+    def _everything_in_order(self) -> list[str]:
+        """The whole base's chronology: sorted once per fact-base version."""
+        return self._chronology(self.kb.facts)
+
     def _scope(self, name: str, command: str) -> tuple[str | None, Answer | None]:
         """An optional entity argument: (id, None); (None, None) when absent; or
         (None, did-you-mean) when it names nothing we know."""
@@ -315,13 +327,15 @@ class Engine:
         if refusal:
             return refusal
         pool = self.kb.facts_by_entity.get(entity_id, ()) if entity_id else self.kb.facts
-        dated = sorted((f for f in pool if not self.kb.facts[f].when.as_of_source),
-                       key=lambda f: (self._sort_key(self.kb.facts[f]), f))
-        views = tuple(self.view(f) for f in dated)
+        dated = self._chronology(pool) if entity_id else self._everything_in_order
+        shown = dated[-MAX_TIMELINE:]  # the most recent, still in date order
+        views = tuple(self.view(f) for f in shown)
         title = f"Timeline: {self.name(entity_id)}" if entity_id else "Timeline"
         undated = len(pool) - len(dated)
         summary = (f"{len(dated)} dated facts; {undated} more describe things as of their "
                    "sources (see `about` or `ask`).")
+        if len(shown) < len(dated):
+            summary += f" Showing the {len(shown)} most recent: name an entity to narrow it."
         if not dated:
             summary = "No dated facts" + (f" about {self.name(entity_id)}" if entity_id else "") + "."
         lines = tuple(f"{v.when}: {v.label} ({v.cite.short})" for v in views)
