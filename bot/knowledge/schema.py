@@ -23,6 +23,7 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic.dataclasses import dataclass
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=120)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -212,16 +213,21 @@ class Citation(Model):
     paragraph: Annotated[int, Field(ge=1)]
 
 
-class Fact(Model):
+@dataclass(frozen=True, slots=True, config=ConfigDict(extra="forbid"))
+class Fact:
+    """A pydantic dataclass, not a model: a base holds a hundred thousand of
+    them, and slots without a per-object __dict__ and fields-set halve their
+    memory. Validation and extra="forbid" are the same."""
+
     id: Slug
     subject: Slug
-    entities: list[Slug] = Field(default_factory=list, description="other entities involved")
     category: Category
     statement: Text
     when: When
     cite: Citation
+    entities: tuple[Slug, ...] = Field(default=(), description="other entities involved")
     nature: Nature = Nature.REPORTED
-    keywords: list[Text] = Field(default_factory=list)
+    keywords: tuple[Text, ...] = ()
     draft: bool = Field(default=False, description="written by `python -m bot draft`; the "
                         "loader refuses it in knowledge/ until a maintainer clears it")
     evidence: str | None = Field(default=None, description="the article's own sentence, kept in "

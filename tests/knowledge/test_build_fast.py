@@ -8,6 +8,7 @@ order included.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from bot.knowledge import Loader, loader
@@ -57,4 +58,4 @@ def test_facts_share_equal_when_and_cite(tmp_path: Path) -> None:
     kb = Loader(write_base(tmp_path, facts__main=twice)).load()
     one, again = kb.facts["release.acme-one"], kb.facts["release.acme-again"]
     assert one.when is again.when and one.cite is again.cite
-    assert one == again.model_copy(update={"id": "release.acme-one"})
+    assert one == dataclasses.replace(again, id="release.acme-one")
