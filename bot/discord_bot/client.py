@@ -91,6 +91,8 @@ class RaceBot(commands.AutoShardedBot):
         now = time.monotonic()
         if now - self._warned.get(user_id, 0.0) < PER:
             return False
+        if len(self._warned) > 10_000:  # forget windows long over, so this stays small
+            self._warned = {u: t for u, t in self._warned.items() if now - t < PER}
         self._warned[user_id] = now
         return True
 
