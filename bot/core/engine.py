@@ -15,7 +15,7 @@ from itertools import combinations
 
 from bot.core.answers import Answer, Cell, Cite, FactView, Kind, Row, Section
 from bot.core.linker import STOPWORDS, Linked, Linker, Resolution
-from bot.core.search import TermIndex, stem
+from bot.core.search import TermIndex, chinese_words, stem
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.schema import ATTRIBUTE_LABELS, Entity, EntityKind, Fact, When
 from bot.text import is_cjk, normalize, tokens
@@ -248,7 +248,8 @@ class Engine:
         asked = linked.entity_ids
         # Models bring in their maker, at a lower weight ("qwen" -> Alibaba's facts).
         makers = {self.kb.entities[e].parent for e in asked} - {None, *asked}
-        scores, matched = self.terms.score(list(linked.free))
+        words = [*linked.free, *chinese_words(" ".join(linked.tokens).replace(" ", ""))]
+        scores, matched = self.terms.score(words)
         for weight, group in ((4.0, asked), (1.5, makers)):
             for eid in group:
                 for fid in self.kb.facts_by_entity.get(eid, ()):

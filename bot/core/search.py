@@ -29,6 +29,25 @@ def stem(word: str) -> str:
     return word
 
 
+# Chinese question words, mapped to the English words facts are written in, so
+# a mixed-language question ("DeepSeek 发布了什么？") finds facts by topic too.
+CHINESE_WORDS = {
+    "发布": "release", "推出": "launch", "升级": "upgrade", "模型": "model", "股价": "shares",
+    "股票": "shares", "股份": "shares", "投资者": "investors", "投资人": "investors",
+    "市场": "market", "竞争": "competition", "对手": "rivals", "政府": "government",
+    "合同": "contracts", "云": "cloud", "推理": "reasoning", "编程": "coding", "代码": "coding",
+    "手机": "phones", "图像": "images", "音频": "audio", "视频": "video", "开源": "open",
+    "开发者": "developers", "用户": "users", "医疗": "healthcare", "教育": "education",
+    "国家安全": "security", "能力": "capabilities", "落后": "lag", "翻倍": "doubled",
+}
+_CHINESE_RE = re.compile("|".join(sorted(CHINESE_WORDS, key=len, reverse=True)))
+
+
+def chinese_words(text: str) -> list[str]:
+    """English equivalents of the Chinese question words in (normalised) text."""
+    return [CHINESE_WORDS[m] for m in _CHINESE_RE.findall(text)] if not text.isascii() else []
+
+
 def terms(text: str, stopwords: frozenset[str]) -> set[str]:
     return {stem(t) for t in tokens(normalize(text)) if t not in stopwords and not is_cjk(t)}
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from bot.core.answers import Answer
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives the text: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def footnotes(answer: Answer) -> dict[str, int]:
@@ -12,17 +19,18 @@ def footnotes(answer: Answer) -> dict[str, int]:
 
 def render_text(answer: Answer) -> str:
     notes = footnotes(answer)
-    out = [answer.title, "=" * min(len(answer.title), 60)]
+    out = [answer.title, "=" * min(display_width(answer.title), 60)]
     if answer.summary:
         out.append(answer.summary)
     if answer.rows:
-        width = max(len(c) for c in answer.columns)
+        width = max(map(display_width, answer.columns))
         for row in answer.rows:
             marker = "  (they differ)" if row.differs else "  (the same)"
             out += ["", row.label + (marker if len(answer.columns) > 1 else "")]
             for column, cell in zip(answer.columns, row.cells, strict=True):
                 refs = "".join(f"[{notes[f]}]" for f in cell.facts if f in notes)
-                out.append(f"  {column.ljust(width)}  {cell.text} {refs}".rstrip())
+                pad = " " * (width - display_width(column))
+                out.append(f"  {column}{pad}  {cell.text} {refs}".rstrip())
     for section in answer.sections:
         out += ["", section.title]
         out += [f"  - {line}" for line in section.lines]

@@ -143,3 +143,12 @@ def test_a_question_about_something_else_is_refused_even_if_some_words_match(eng
     answer = route(engine, "who makes the best dumplings")
     assert answer.kind is Kind.NOT_FOUND
     assert "“dumplings”" in answer.summary
+
+
+def test_chinese_question_words_find_facts_by_topic(engine) -> None:
+    release = route(engine, "DeepSeek 发布了什么？")
+    assert "released" in release.facts[0].statement
+    shares = route(engine, "百度的股价怎么样")
+    assert shares.entities[0] == "baidu"
+    assert "shares" in shares.facts[0].statement
+    assert route(engine, "天气怎么样").kind is Kind.NOT_FOUND
