@@ -293,3 +293,22 @@ async def test_gaps_reports_unanswered_questions_to_maintainers_only(world: Worl
     reply = await world.say("!gaps 7", author=MAINTAINER_ID)
     assert "who makes the best dumplings" in reply["content"]
     assert len(reply["content"]) <= 2000
+
+
+async def test_slash_commands_are_synced_only_on_the_owners_demand(world: World) -> None:
+    assert not [r for r in world.stub.requests if r.method == "PUT"]  # not at start
+    refused = await world.say("!sync", author=MAINTAINER_ID)
+    assert "only the bot's maintainers" in refused["content"]
+    reply = await world.say("!sync guild", author=OWNER_ID)
+    put = next(r for r in world.stub.requests if r.method == "PUT")
+    assert f"/guilds/{GUILD_ID}/commands" in put.path
+    names = {c["name"] for c in put.json}
+    assert {"compare", "about", "ask", "timeline", "sources", "entities", "help", "reload",
+            "landscape", "gaps", "kbinfo"} <= names
+    compare = next(c for c in put.json if c["name"] == "compare")
+    assert [o["required"] for o in compare["options"]] == [True, True, False, False]
+    assert all(o["autocomplete"] for o in compare["options"])
+    assert set(compare["contexts"]) == {0, 1, 2} and set(compare["integration_types"]) == {0, 1}
+    reload = next(c for c in put.json if c["name"] == "reload")
+    assert int(reload["default_member_permissions"]) == 8  # administrator
+    assert reply["content"] == f"Synced {len(put.json)} command(s) (guild)."
