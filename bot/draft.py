@@ -334,6 +334,16 @@ _CATEGORY_CUES = (
 )
 
 
+_FORECAST_RE = re.compile(r"\b(will|would|could|may|might|expects?|likely|probably|forecasts?)\b",
+                          re.IGNORECASE)
+
+
+def guess_nature(sentence: str) -> str:
+    """A first guess the maintainer must confirm: a sentence about what will
+    happen is the article's forecast, never a reported event."""
+    return "forecast" if _FORECAST_RE.search(sentence) else "reported"
+
+
 def guess_category(sentence: str) -> str:
     """A first guess only, from cue words; the maintainer checks it."""
     return next((c for c, cue in _CATEGORY_CUES if re.search(cue, sentence, re.IGNORECASE)),
@@ -389,6 +399,7 @@ def draft_article(engine: Engine, text: str, meta: SourceMeta) -> dict[str, Any]
             "evidence": sentence,
             "when": when_for(dates),
             "cite": {"source": meta.id, "paragraph": n},
+            "nature": guess_nature(sentence),
             "numbers": find_numbers(sentence, [(d.start, d.end) for d in dates]),
         }
         facts.append(fact)

@@ -25,7 +25,7 @@ def test_validate_lists_every_problem_with_its_place(tmp_path: Path, capsys) -> 
     err = capsys.readouterr().err
     assert "2 problem(s)" in err
     assert "knowledge/facts/main.yaml:2 [release.acme-one]: entity 'ghost'" in err
-    assert "knowledge/facts/main.yaml:9 [outlook.acme-wins]: nature: Input should be" in err
+    assert "knowledge/facts/main.yaml:10 [outlook.acme-wins]: nature: Input should be" in err
 
 
 def _run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:

@@ -151,7 +151,7 @@ def test_loader_refuses_drafts_in_knowledge(tmp_path: Path, extra: str, message:
         load(write_base(tmp_path, facts__main=facts))
     (problem,) = info.value.problems
     assert (problem.file, problem.entry, problem.line) == ("knowledge/facts/main.yaml",
-                                                           "outlook.acme-wins", 9)
+                                                           "outlook.acme-wins", 10)
     assert message in problem.message
 
 

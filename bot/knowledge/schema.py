@@ -225,8 +225,9 @@ class Fact:
     statement: Text
     when: When
     cite: Citation
+    nature: Nature = Field(description="required, so that a maintainer decides whether a fact "
+                           "is reported or the article's view, and a file cut short mid-entry fails")
     entities: tuple[Slug, ...] = Field(default=(), description="other entities involved")
-    nature: Nature = Nature.REPORTED
     keywords: tuple[Text, ...] = ()
     draft: bool = Field(default=False, description="written by `python -m bot draft`; the "
                         "loader refuses it in knowledge/ until a maintainer clears it")

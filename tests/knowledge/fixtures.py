@@ -44,6 +44,7 @@ facts:
     statement: Acme put out its first model.
     when: {date: "2025-03-24"}
     cite: {source: src-a, paragraph: 1}
+    nature: reported
   - id: outlook.acme-wins
     subject: acme
     category: outlook

@@ -22,7 +22,7 @@ def test_valid_base_is_indexed(tmp_path: Path) -> None:
     assert kb.alias_index["acme corp"] == "acme"
     assert kb.facts_by_entity["acme-one"] == ("release.acme-one",)
     assert kb.children["acme"] == ("acme-one",)
-    assert kb.locations["fact:outlook.acme-wins"].line == 9
+    assert kb.locations["fact:outlook.acme-wins"].line == 10
     assert kb.locations["fact:outlook.acme-wins"].file == "knowledge/facts/main.yaml"
 
 

@@ -39,7 +39,7 @@ def synthetic_base(n_entities: int = 10_000, n_facts: int = 3_000) -> KnowledgeB
             id=f"f{j}", subject=f"e{subject}", entities=[f"e{other}"] if other != subject else [],
             category="market" if market else "context",
             statement=MARKET_WORDS[subject % 3] if market else f"Synthetic statement {j}.",
-            when=when, cite=Citation(source="synthetic", paragraph=1 + j % 10)))
+            when=when, cite=Citation(source="synthetic", paragraph=1 + j % 10), nature="reported"))
     parsed = ParsedFile("knowledge/synthetic.yaml", "0" * 64, sources=[source], entities=entities,
                         facts=facts)
     return build([parsed])
