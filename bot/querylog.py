@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.core import Answer, Engine
-from bot.core.router import split_command
 from bot.text import key, normalize
 
 log = logging.getLogger(__name__)
@@ -340,19 +339,6 @@ class QueryLog:
                       [Voted(*r) for r in disliked])
 
 
-def unknown_names(engine: Engine, answer: Answer) -> list[str]:
-    """Names in the query that the base does not know: what looked like a
-    mistyped name (unresolved), and, when nothing was found, every word neither
-    English nor the base knows (Engine.unknown_words). The command word is not
-    part of it."""
-    _, rest = split_command(answer.query)
-    linked = engine.linker.link(rest)
-    names = [u.text for u in linked.unresolved]
-    if answer.kind == "not_found":
-        names += [w.strip("“”") for w in engine.unknown_words(linked)]
-    return list(dict.fromkeys(names))
-
-
 def log_answer(querylog: QueryLog | None, front_end: FrontEnd | str, answer: Answer,
                engine: Engine, latency_ms: float) -> int | None:
     """Record one answer; every front end calls this, so all log the same way.
@@ -363,7 +349,7 @@ def log_answer(querylog: QueryLog | None, front_end: FrontEnd | str, answer: Ans
     suggestions = [aliases.get(key(name), name) for name in answer.suggestions]
     return querylog.record(
         front_end=front_end, command=answer.command, query=answer.query, kind=str(answer.kind),
-        entities=answer.entities, unknown=unknown_names(engine, answer), suggestions=suggestions,
+        entities=answer.entities, unknown=answer.unknown, suggestions=suggestions,
         version=engine.kb.version, latency_ms=latency_ms)
 
 

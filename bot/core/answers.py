@@ -110,6 +110,8 @@ class Answer:
     facts: tuple[FactView, ...] = ()
     entities: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    """names in the query the fact base does not know: what the gaps report counts"""
     command: str = ""
     meta: dict[str, str] = field(default_factory=dict)
 

@@ -18,7 +18,7 @@ from bot.core.linker import STOPWORDS, Linked, Linker, Resolution
 from bot.core.search import TermIndex, chinese_words, stem
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.schema import ATTRIBUTE_LABELS, Entity, EntityKind, Fact, When
-from bot.text import is_cjk, normalize, tokens
+from bot.text import is_cjk, key, normalize, tokens
 
 MAX_ASK_FACTS = 5
 MAX_ABOUT_FACTS = 8
@@ -105,7 +105,7 @@ class Engine:
             summary = (f"I don't know “{name}”. I know about {_and(self.known_names())}; "
                        "`entities` lists everything.")
         return Answer(Kind.NOT_FOUND, f"Unknown name: {name}", summary=summary,
-                      suggestions=names, command=command)
+                      suggestions=names, unknown=(key(name),), command=command)
 
     def known_names(self, limit: int = 6) -> list[str]:
         """The entities with the most facts: what to offer when nothing matched."""
@@ -190,18 +190,18 @@ class Engine:
         entities = [self.kb.entities[e] for e in ids]
         rows: list[Row] = []
         cited: dict[str, None] = {}
-        for key, label in ATTRIBUTE_LABELS.items():
+        for attribute, label in ATTRIBUTE_LABELS.items():
             cells = []
             for e in entities:
-                attr = e.attributes.get(key)
+                attr = e.attributes.get(attribute)
                 if attr:
                     cells.append(Cell(attr.value, tuple(attr.facts)))
                     cited.update(dict.fromkeys(attr.facts))
-                elif key == "type":
+                elif attribute == "type":
                     cells.append(Cell(f"{e.kind.value}: {e.description}"))
                 else:
                     cells.append(Cell("not covered by the sources"))
-            if any(c.facts for c in cells) or key == "type":
+            if any(c.facts for c in cells) or attribute == "type":
                 rows.append(Row(label, tuple(cells)))
         links = self._links(entities)
         for _, facts in links:
@@ -282,7 +282,8 @@ class Engine:
                       summary=summary.strip(), sections=(Section("What the sources say", lines),),
                       facts=views, entities=found,
                       suggestions=tuple(self.name(e) for u in linked.unresolved
-                                        for e in u.suggestions), command="ask")
+                                        for e in u.suggestions),
+                      unknown=tuple(unknown), command="ask")
 
     def _not_found(self, question: str, linked: Linked) -> Answer:
         suggestions = tuple(self.name(e) for u in linked.unresolved for e in u.suggestions)
@@ -290,17 +291,20 @@ class Engine:
         unknown = self.unknown_words(linked)
         summary = "The fact base has nothing on that, and I won't guess."
         if unknown:
-            summary = f"The fact base has nothing on {_and(unknown[:3])}, and I won't guess."
+            quoted = [f"“{w}”" for w in unknown[:3]]
+            summary = f"The fact base has nothing on {_and(quoted)}, and I won't guess."
         if suggestions:
             summary += f" Did you mean {_or(suggestions)}?"
         summary += f" I can tell you about {_and(known)}."
+        unresolved = [u.text for u in linked.unresolved]
         return Answer(Kind.NOT_FOUND, "Nothing in the fact base on that", query=question,
-                      summary=summary, suggestions=suggestions or tuple(known), command="ask")
+                      summary=summary, suggestions=suggestions or tuple(known),
+                      unknown=tuple(dict.fromkeys([*unresolved, *unknown])), command="ask")
 
     def unknown_words(self, linked: Linked) -> list[str]:
         """Words of a question that neither English nor the fact base knows:
         usually the name of something the base does not cover."""
-        return [f"“{w}”" for w in dict.fromkeys(linked.free)
+        return [w for w in dict.fromkeys(linked.free)
                 if len(w) >= 3 and not w.isdigit() and w not in self.linker.vocabulary]
 
     def _chronology(self, fact_ids: Iterable[str]) -> list[str]:

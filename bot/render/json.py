@@ -30,6 +30,7 @@ def to_json(answer: Answer) -> dict[str, Any]:
             for f in answer.facts
         ],
         "suggestions": list(answer.suggestions),
+        "unknown": list(answer.unknown),
         "columns": list(answer.columns),
         "rows": [asdict(r) for r in answer.rows],
         "sections": [asdict(s) for s in answer.sections],

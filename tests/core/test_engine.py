@@ -152,3 +152,9 @@ def test_chinese_question_words_find_facts_by_topic(engine) -> None:
     assert shares.entities[0] == "baidu"
     assert "shares" in shares.facts[0].statement
     assert route(engine, "天气怎么样").kind is Kind.NOT_FOUND
+
+
+def test_answers_carry_the_names_the_base_does_not_know(engine) -> None:
+    assert route(engine, "tell me about Huawei").unknown == ("huawei",)
+    assert route(engine, "compare deepseek Zhipu").unknown == ("zhipu",)
+    assert route(engine, "what did deepseek release").unknown == ()
