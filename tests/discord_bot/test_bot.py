@@ -26,19 +26,6 @@ def embed_of(message: dict) -> dict:
     return embed
 
 
-def sent_bodies(world: World) -> list[dict]:
-    """Every request body by which the bot created a message."""
-    bodies = []
-    for r in world.stub.requests:
-        creates = r.method == "POST" and (r.path.endswith(("/messages", "/callback"))
-                                          or "/webhooks/" in r.path)
-        if creates and isinstance(r.json, dict):
-            body = r.json.get("data", r.json) if r.path.endswith("/callback") else r.json
-            if body and ("content" in body or "embeds" in body):
-                bodies.append(body)
-    return bodies
-
-
 async def test_prefix_compare_takes_names_without_quotes(world: World) -> None:
     reply = await world.say("!compare hugging face deepseek")
     embed = embed_of(reply)
@@ -188,7 +175,7 @@ async def test_nobody_is_ever_pinged(world: World, content: str) -> None:
     await world.say(content, mention_everyone=True)
     await world.say(content.replace("!", f"<@{BOT_ID}> ", 1), channel=CHANNEL_ID,
                     mentions=[BOT_ID])
-    bodies = sent_bodies(world)
+    bodies = world.stub.created_message_bodies()
     assert bodies
     for body in bodies:
         mentions = body["allowed_mentions"]

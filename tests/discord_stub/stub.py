@@ -698,6 +698,20 @@ class DiscordStub(GatewayMixin, RestMixin):
 
     # -- inspection ----------------------------------------------------------------------------
 
+    def created_message_bodies(self, since: int = 0) -> list[dict[str, Any]]:
+        """Every request body by which the bot created a message (REST sends, interaction
+        callbacks, webhook followups), from request number ``since`` on: where to check
+        what a message would ping (``allowed_mentions``)."""
+        bodies = []
+        for r in self.requests[since:]:
+            creates = r.method == "POST" and (r.path.endswith(("/messages", "/callback"))
+                                              or "/webhooks/" in r.path)
+            if creates and isinstance(r.json, dict):
+                body = r.json.get("data", r.json) if r.path.endswith("/callback") else r.json
+                if body and ("content" in body or "embeds" in body):
+                    bodies.append(body)
+        return bodies
+
     def messages_in(self, channel_id: int) -> list[dict[str, Any]]:
         """Messages the bot posted in a channel (REST sends, interaction responses and
         followups; ephemeral ones included, check ``flags & 64``), oldest first, as currently

@@ -97,17 +97,3 @@ def echo_problems(embed: discord.Embed | dict[str, Any]) -> list[str]:
         if any(c in BIDI for c in text):
             problems.append(f"bidi control in {text[:80]!r}")
     return problems
-
-
-def creating_bodies(requests: list, since: int = 0) -> list[dict[str, Any]]:
-    """Every request body by which the bot created a message (REST, interaction callbacks,
-    webhook followups), from request number `since` on."""
-    bodies = []
-    for r in requests[since:]:
-        creates = r.method == "POST" and (r.path.endswith(("/messages", "/callback"))
-                                          or "/webhooks/" in r.path)
-        if creates and isinstance(r.json, dict):
-            body = r.json.get("data", r.json) if r.path.endswith("/callback") else r.json
-            if body and ("content" in body or "embeds" in body):
-                bodies.append(body)
-    return bodies

@@ -34,7 +34,7 @@ from tests.discord_bot.conftest import (
     World,
 )
 from tests.discord_stub import DiscordStub
-from tests.reliability.limits import FIGURES, creating_bodies, embed_problems, message_problems
+from tests.reliability.limits import FIGURES, embed_problems, message_problems
 
 BURST = ("!help", "!about deepseek", "!ask what did deepseek release", "!compare baidu tencent",
          "!timeline", "!entities", "!sources baidu")
@@ -72,7 +72,7 @@ async def test_a_burst_of_500_commands_gets_a_bounded_number_of_replies(world: W
     await settle(world)
 
     assert other_reply is not None
-    bodies = creating_bodies(stub.requests)
+    bodies = stub.created_message_bodies()
     assert all(message_problems(b) == [] for b in bodies)
     from_burst = [b for b in bodies if not any(e.get("title") == "OpenAI" for e in b.get("embeds", []))]
     notices = [b for b in from_burst if "Slow down" in (b.get("content") or "")]

@@ -28,7 +28,6 @@ from tests.discord_bot.conftest import BOT_ID, CHANNEL_ID, GUILD_ID, World
 from tests.reliability.limits import (
     ROOT,
     count_inputs,
-    creating_bodies,
     echo_problems,
     embed_problems,
     message_problems,
@@ -231,12 +230,12 @@ async def test_fuzzed_messages_through_the_real_bot(world: World) -> None:
                                     mentions=[BOT_ID] if road == "mention" else ())
             reply = await stub.wait_for_message(channel, timeout=10)
         assert "error id" not in (reply.get("content") or ""), (road, arg)
-        bodies = creating_bodies(stub.requests, since=mark)
+        bodies = stub.created_message_bodies(since=mark)
         assert len(bodies) == 1, (road, arg)
         assert message_problems(bodies[0]) == [], (road, arg)
         for embed in bodies[0].get("embeds") or []:
             assert echo_problems(embed) == [], (road, arg)
     await asyncio.sleep(0.2)  # nothing more arrives: one reply per input
-    assert len(creating_bodies(stub.requests)) == len(inputs)
+    assert len(stub.created_message_bodies()) == len(inputs)
     assert stub.handler_errors == []
     count_inputs(len(inputs))
