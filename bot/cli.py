@@ -40,7 +40,7 @@ def _query(args: argparse.Namespace) -> int:
         return 1
     lines = [args.query] if args.query is not None else (line.rstrip("\n") for line in sys.stdin)
     status = 0
-    querylog = QueryLog.from_setting(Settings().query_log)
+    querylog = QueryLog.from_setting(args.settings.query_log)
     for n, line in enumerate(lines, 1):
         start = time.perf_counter()
         answer = route(engine, line)
@@ -77,7 +77,7 @@ def _console(args: argparse.Namespace) -> int:
     from bot.console import run_console
 
     engine = _load_engine(args.knowledge)
-    querylog = QueryLog.from_setting(Settings().query_log)
+    querylog = QueryLog.from_setting(args.settings.query_log)
     return 1 if engine is None else run_console(engine, querylog=querylog)
 
 
@@ -104,7 +104,7 @@ def _report(args: argparse.Namespace) -> int:
 
     from bot.querylog import render_report
 
-    db = args.db if args.db is not None else QueryLog.from_setting(Settings().query_log).path
+    db = args.db if args.db is not None else QueryLog.from_setting(args.settings.query_log).path
     if db is None or not db.is_file():
         print(f"No query log at {db or '(QUERY_LOG=off)'}: nothing recorded yet?", file=sys.stderr)
         return 1
@@ -119,20 +119,21 @@ def _report(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from bot.discord_bot.runner import run_bot
 
-    return run_bot(Settings(), sync_guild=args.sync_guild)
+    settings = args.settings.model_copy(update={"knowledge_dir": args.knowledge})
+    return run_bot(settings, sync_guild=args.sync_guild)
 
 
 def _start(args: argparse.Namespace) -> int:
     """What `make run` does: the bot when there is a token, the console otherwise."""
-    if Settings().discord_token is None:
+    if args.settings.discord_token is None:
         print("No DISCORD_TOKEN set (environment or .env; see .env.example): "
               "opening the console instead.", file=sys.stderr)
         return _console(args)
     return _run(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    settings_dir = Settings().knowledge_dir
+def build_parser(settings: Settings) -> argparse.ArgumentParser:
+    settings_dir = settings.knowledge_dir
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -172,5 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    settings = Settings()  # environment and .env, read once
+    args = build_parser(settings).parse_args(argv)
+    args.settings = settings
     return args.func(args)
