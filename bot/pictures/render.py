@@ -123,6 +123,15 @@ def _figure(height_px: float = 800) -> tuple[Figure, FigureCanvasAgg]:
     return fig, FigureCanvasAgg(fig)
 
 
+def _stack(ax, lines: list[str], y: float, size: float, leading: float, family: str, *,
+           color: str = INK, weight: str = "normal") -> float:
+    """Draw lines top-down at the left margin from y; returns the y below them."""
+    for line in lines:
+        ax.text(MARGIN, y, line, fontsize=size, weight=weight, color=color, va="top", family=family)
+        y += size * PX * leading
+    return y
+
+
 def _page_axes(fig: Figure, height: float):
     """One axes over the whole figure, in pixels, y growing downwards."""
     ax = fig.add_axes((0, 0, 1, 1))
@@ -359,13 +368,8 @@ def _render_landscape(graph: LandscapeGraph) -> bytes:
     fig.set_size_inches(WIDTH / DPI, height / DPI)
     ax = _page_axes(fig, height)
     fam = t.family
-    y = 30.0
-    for line in title_lines:
-        ax.text(MARGIN, y, line, fontsize=24, weight="bold", color=INK, va="top", family=fam)
-        y += 24 * PX * 1.25
-    for line in summary_lines:
-        ax.text(MARGIN, y, line, fontsize=14, color=MUTED, va="top", family=fam)
-        y += 14 * PX * 1.35
+    y = _stack(ax, title_lines, 30.0, 24, 1.25, fam, weight="bold")
+    _stack(ax, summary_lines, y, 14, 1.35, fam, color=MUTED)
 
     origin = np.array([MARGIN, header])
     place = {b.node.id: (origin + c, b) for b, c in zip(boxes, centres, strict=True)}
@@ -413,10 +417,7 @@ def _render_landscape(graph: LandscapeGraph) -> bytes:
                 ha="center", va="top", family=fam, zorder=3)
 
     _landscape_legend(fig, graph, legend_top, height, t)
-    y = legend_top + legend_h
-    for line in caption_lines:
-        ax.text(MARGIN, y, line, fontsize=12.5, color=MUTED, va="top", family=fam)
-        y += 12.5 * PX * 1.4
+    _stack(ax, caption_lines, legend_top + legend_h, 12.5, 1.4, fam, color=MUTED)
     return _png(fig, canvas)
 
 
@@ -556,10 +557,7 @@ def _render_compare_card(answer: Answer) -> bytes:
     fig.set_size_inches(WIDTH / DPI, height / DPI)
     ax = _page_axes(fig, height)
     fam = t.family
-    y = 30.0
-    for line in title_lines:
-        ax.text(MARGIN, y, line, fontsize=28, weight="bold", color=INK, va="top", family=fam)
-        y += 28 * PX * 1.25
+    _stack(ax, title_lines, 30.0, 28, 1.25, fam, weight="bold")
 
     x_cols = [MARGIN + label_w + i * col_w for i in range(k)]
     ax.add_patch(Rectangle((MARGIN, table_top), inner, head_h, fc="#24324a", ec="none", zorder=0))
@@ -595,10 +593,7 @@ def _render_compare_card(answer: Answer) -> bytes:
         ax.text(MARGIN, y, line, fontsize=body - 2, weight=weight,
                 color=INK, va="top", family=fam)
         y += (body - 2) * PX * 1.4
-    y = cite_top
-    for line in cite_lines:
-        ax.text(MARGIN, y, line, fontsize=12.5, color=MUTED, va="top", family=fam)
-        y += 12.5 * PX * 1.4
+    _stack(ax, cite_lines, cite_top, 12.5, 1.4, fam, color=MUTED)
     return _png(fig, canvas)
 
 
