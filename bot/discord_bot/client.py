@@ -61,7 +61,6 @@ class RaceBot(commands.AutoShardedBot):
         self.settings = settings
         self.engine = engine
         self.loader = loader
-        self.loaded_at = time.time()
         self.sync_guild = sync_guild
         self.reload_lock = asyncio.Lock()
         self.cooldown = commands.Cooldown(RATE, PER)
@@ -169,7 +168,6 @@ class RaceBot(commands.AutoShardedBot):
             except KnowledgeError as exc:
                 return ReloadResult(False, problems=tuple(str(p) for p in exc.problems))
             self.engine = new
-            self.loaded_at = time.time()
             await asyncio.to_thread(_release, retired)
             return ReloadResult(True, diff=changes)
 

@@ -164,6 +164,7 @@ async def test_slash_reload_is_checked_in_code(world: World) -> None:
 async def test_kbinfo_shows_the_version(world: World) -> None:
     reply = await world.say("!kbinfo")
     assert embed_of(reply)["title"] == f"Fact base {world.bot.engine.kb.short_version}"
+    assert embed_of(reply)["timestamp"] == world.bot.engine.kb.loaded_at.isoformat()
 
 
 @pytest.mark.parametrize("content", [

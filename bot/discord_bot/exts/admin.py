@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import sqlite3
 
@@ -87,9 +86,8 @@ class Admin(commands.Cog):
     @commands.hybrid_command(description="Which fact base is loaded.")
     async def kbinfo(self, ctx: commands.Context) -> None:
         kb = self.bot.engine.kb
-        loaded = dt.datetime.fromtimestamp(self.bot.loaded_at, dt.UTC)
         embed = discord.Embed(title=f"Fact base {kb.short_version}", description=kb.summary(),
-                              timestamp=loaded)
+                              timestamp=kb.loaded_at)
         embed.set_footer(text="Loaded")
         await ctx.send(embed=embed)
 
