@@ -16,12 +16,12 @@ from bot.core import Answer, Engine, route
 from bot.core.answers import Kind
 from bot.discord_bot.embeds import answer_pages
 from bot.discord_bot.feedback import VoteButton, add_vote_buttons
-from bot.discord_bot.pictures import CardButton, draw, wants_picture
+from bot.discord_bot.pictures import CardButton, draw
 from bot.discord_bot.views import NO_MENTIONS, Paginator
 from bot.knowledge import KnowledgeError, Loader
 from bot.knowledge.diff import KnowledgeDiff, diff
 from bot.knowledge.loader import paused_gc
-from bot.pictures import warm_up
+from bot.pictures import picture_kind, warm_up
 from bot.querylog import QueryLog, alog_answer
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ class RaceBot(commands.AutoShardedBot):
         if query_id is not None and answer.kind in VOTABLE:
             add_vote_buttons(view, query_id)
         extra: dict = {"view": view} if view.children else {}
-        if wants_picture(answer):
+        if picture_kind(answer):
             if isinstance(destination, commands.Context):
                 await destination.defer()  # drawing may pass the 3-second deadline
             file = await draw(engine, answer)

@@ -10,14 +10,9 @@ from dataclasses import replace
 import discord
 
 from bot.core import Answer, Engine
-from bot.core.answers import Kind
 from bot.pictures import picture_for
 
 FILENAME = "picture.png"
-
-
-def wants_picture(answer: Answer) -> bool:
-    return answer.kind is Kind.PICTURE or answer.meta.get("card") == "1"
 
 
 async def draw(engine: Engine, answer: Answer) -> discord.File | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.pictures.cache import PictureCache
+from bot.pictures.cache import PictureCache, picture_kind
 from bot.pictures.landscape import (
     TOP_N,
     Edge,
@@ -67,4 +67,4 @@ def render_compare_card(answer: Answer) -> bytes:
 
 __all__ = ["PICTURES", "TOP_N", "Edge", "LandscapeGraph", "MarketSignal", "Node", "PictureCache",
            "SourceRef", "landscape_answer", "landscape_graph", "market_signals", "picture_for",
-           "render_compare_card", "render_landscape", "warm_up"]
+           "picture_kind", "render_compare_card", "render_landscape", "warm_up"]

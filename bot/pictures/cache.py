@@ -12,6 +12,16 @@ from bot.knowledge import KnowledgeBase
 from bot.pictures.landscape import TOP_N, resolve_focus
 
 
+def picture_kind(answer: Answer) -> str | None:
+    """The picture an answer asks for: "landscape", "card" (a comparison made
+    with --card), or None. Front ends ask this before drawing off the loop."""
+    if answer.kind is Kind.PICTURE and answer.meta.get("picture") == "landscape":
+        return "landscape"
+    if answer.kind is Kind.COMPARISON and answer.meta.get("card"):
+        return "card"
+    return None
+
+
 class PictureCache:
     """A small LRU of PNG bytes keyed by (kb.version, kind, what is drawn).
 
@@ -72,11 +82,11 @@ class PictureCache:
         return self.get((kb.version, "card", answer.entities), lambda: render_compare_card(answer))
 
     def picture_for(self, kb: KnowledgeBase, answer: Answer) -> bytes | None:
-        """The PNG an answer asks for, or None: a `landscape` answer, or a
-        comparison made with --card (meta["card"])."""
-        if answer.kind is Kind.PICTURE and answer.meta.get("picture") == "landscape":
+        """The PNG an answer asks for (see picture_kind), or None."""
+        kind = picture_kind(answer)
+        if kind == "landscape":
             top_n = int(answer.meta.get("top_n") or TOP_N)
             return self.landscape(kb, answer.meta.get("focus") or None, top_n)
-        if answer.kind is Kind.COMPARISON and answer.meta.get("card"):
+        if kind == "card":
             return self.compare_card(kb, answer)
         return None

@@ -160,3 +160,13 @@ def test_compare_card_flag(engine) -> None:
     assert (card.columns, card.rows) == (plain.columns, plain.rows)
     assert route(engine, "compare deepseek huawei --card").kind is Kind.NOT_FOUND
     assert "card" not in route(engine, "about deepseek --card").meta
+
+
+def test_picture_kind_is_asked_of_the_answer(engine) -> None:
+    from bot.core import route
+    from bot.pictures import picture_kind
+
+    assert picture_kind(route(engine, "landscape deepseek")) == "landscape"
+    assert picture_kind(route(engine, "compare deepseek qwen --card")) == "card"
+    assert picture_kind(route(engine, "compare deepseek qwen")) is None
+    assert picture_kind(route(engine, "about deepseek")) is None
