@@ -351,6 +351,10 @@ def _file_index(f: ParsedFile) -> _FileIndex:
     by_source: dict[str, list[str]] = {}
     for fact in f.facts:
         fid = fact.id
+        if fact.by is not None:
+            entity_refs.add(fact.by)
+        fact_refs.update(fact.disputes)
+        fact_refs.update(fact.updates)
         for eid in (fact.subject, *fact.entities):
             ids = by_entity.get(eid)
             if ids is None:
@@ -528,6 +532,12 @@ def build(files: list[ParsedFile]) -> KnowledgeBase:
     by_entity: dict[str, list[str]] = defaultdict(list)
     by_source: dict[str, list[str]] = defaultdict(list)
     for fact in facts.values():
+        if fact.by is not None and unknown("entity", fact.by, entities):
+            report("fact", fact.id, f"`by` {fact.by!r} is not a known entity")
+        for link, ids in (("disputes", fact.disputes), ("updates", fact.updates)):
+            for fid in ids:
+                if unknown("fact", fid, facts):
+                    report("fact", fact.id, f"{link} unknown fact {fid!r}")
         for eid in (fact.subject, *fact.entities):
             if unknown("entity", eid, entities):
                 report("fact", fact.id, f"entity {eid!r} is not a known entity")

@@ -112,6 +112,8 @@ class Source(Model):
     date_note: Text | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
     record: Text = Field(description="path of the source record under seeds/")
+    seed_file: Text | None = Field(default=None, description="the source text's file name in "
+                                   "shared/seeds/, e.g. 003_decoder-deepseek-r1.txt")
     paragraphs: Annotated[int, Field(ge=1)]
 
     @property
@@ -131,6 +133,9 @@ class EntityKind(StrEnum):
     GROUP = "group"
     MARKET = "market"
     PERSON = "person"
+    CHIP = "chip"
+    REGULATOR = "regulator"
+    POLICY = "policy"
 
 
 class RelationType(StrEnum):
@@ -200,12 +205,22 @@ class Category(StrEnum):
 
 
 class Nature(StrEnum):
-    """Whether the source reports something or argues it: the bot must not
-    present an article's forecast as a settled fact."""
+    """How far a statement is settled: the bot must not present a company's own
+    benchmark as fact, a plan as a forecast, or an article's view as news."""
 
     REPORTED = "reported"
-    ANALYSIS = "analysis"
+    """the source reports it as something that happened or is the case"""
+    CLAIM = "claim"
+    """a party's own claim (its benchmark results, its figures): `by` says whose"""
+    PLAN = "plan"
+    """a party's stated intention or target: `by` says whose"""
     FORECAST = "forecast"
+    """a prediction, by the source or by the party in `by`"""
+    ANALYSIS = "analysis"
+    """an opinion or interpretation, the source's or that of the party in `by`"""
+
+
+NEEDS_CLAIMANT = frozenset({Nature.CLAIM, Nature.PLAN})
 
 
 class Citation(Model):
@@ -229,10 +244,23 @@ class Fact:
                            "is reported or the article's view, and a file cut short mid-entry fails")
     entities: tuple[Slug, ...] = Field(default=(), description="other entities involved")
     keywords: tuple[Text, ...] = ()
+    by: Slug | None = Field(default=None, description="the entity whose claim, plan, forecast "
+                            "or view this is; required for claims and plans")
+    disputes: tuple[Slug, ...] = Field(default=(), description="facts that give another account "
+                                       "of the same thing (a different figure or date)")
+    updates: tuple[Slug, ...] = Field(default=(), description="older facts this one supersedes")
     draft: bool = Field(default=False, description="written by `python -m bot draft`; the "
                         "loader refuses it in knowledge/ until a maintainer clears it")
     evidence: str | None = Field(default=None, description="the article's own sentence, kept in "
                                  "drafts only: the statement must be in our words")
+
+    @model_validator(mode="after")
+    def _claims_have_a_claimant(self) -> Fact:
+        if self.nature in NEEDS_CLAIMANT and self.by is None:
+            raise ValueError(f"a {self.nature.value} needs `by`: the entity that makes it")
+        if self.id in self.disputes or self.id in self.updates:
+            raise ValueError("a fact cannot dispute or update itself")
+        return self
 
 
 class KnowledgeFile(Model):
