@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 CJK_PACKAGE ?= fonts-wqy-microhei
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(CJK_PACKAGE)
 fonts:
-	@if font=$$($(PY) -m bot.pictures.fonts 2>/dev/null); then \
+	@if font=$$($(PY) -m bot.output.pictures.fonts 2>/dev/null); then \
 	  echo "CJK font for pictures: $$font"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "No CJK font: installing $(CJK_PACKAGE) so pictures show Chinese names"; \

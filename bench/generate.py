@@ -29,7 +29,7 @@ import textwrap
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bot.text import key
+from bot.shared.normalize import key
 
 GENERATOR_VERSION = 2
 BENCH_DIR = Path(__file__).resolve().parent

@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import generate
-from bot.config import Settings
 from bot.core import Engine
-from bot.discord_bot.client import RaceBot
+from bot.frontends.discord.client import RaceBot
 from bot.knowledge import Loader
+from bot.shared.settings import Settings
 
 TICK = 0.005
 TARGET_MS = 50.0

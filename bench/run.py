@@ -44,7 +44,7 @@ from bench import generate
 from bot.core import Engine
 from bot.core.linker import STOPWORDS, typo_budget
 from bot.knowledge import KnowledgeBase, Loader
-from bot.text import key
+from bot.shared.normalize import key
 
 TARGETS = {
     "about_p99_ms": 1.0, "compare_p99_ms": 1.0, "ask_p99_ms": 5.0, "autocomplete_p99_ms": 1.0,

@@ -20,7 +20,7 @@ class Kind(StrEnum):
     HELP = "help"
     NOT_FOUND = "not_found"
     USAGE_ERROR = "usage_error"
-    PICTURE = "picture"  # meta["picture"] says which; bot.pictures.picture_for draws it
+    PICTURE = "picture"  # meta["picture"] says which; bot.output.pictures.picture_for draws it
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from bot.core.linker import STOPWORDS, Linked, Linker, Resolution
 from bot.core.search import TermIndex, chinese_words, stem
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.schema import ATTRIBUTE_LABELS, Entity, EntityKind, Fact, When
-from bot.text import is_cjk, key, normalize, tokens
+from bot.shared.normalize import is_cjk, key, normalize, tokens
 
 MAX_ASK_FACTS = 5
 MAX_ABOUT_FACTS = 8

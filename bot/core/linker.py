@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.loader import paused_gc
-from bot.text import is_cjk, normalize, tokens
+from bot.shared.normalize import is_cjk, normalize, tokens
 
 # Words that carry no meaning for retrieval or linking. Kept short on purpose:
 # content words are the fact base's own vocabulary, learned when it loads.

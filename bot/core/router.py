@@ -87,6 +87,6 @@ CARD_FLAGS = frozenset({"--card", "—card"})  # phones turn "--" into an em das
 
 
 def _landscape(engine: Engine, focus: str) -> Answer:
-    from bot.pictures import landscape_answer  # imported here: bot.pictures imports bot.core
+    from bot.output.pictures import landscape_answer  # imported here: bot.output.pictures imports bot.core
 
     return landscape_answer(engine, focus)

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from bot.knowledge import KnowledgeBase, loader
 from bot.knowledge.schema import Fact
-from bot.text import is_cjk, normalize, tokens, tokens_uncached
+from bot.shared.normalize import is_cjk, normalize, tokens, tokens_uncached
 
 _SUFFIXES = (("ies", "y"), ("ing", ""), ("ers", "er"), ("ed", ""), ("es", ""), ("s", ""), ("e", ""))
 _DIGITS = re.compile(r"^\d+$")

@@ -27,7 +27,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from bot.knowledge.base import KnowledgeBase, KnowledgeError, Location, Problem
 from bot.knowledge.schema import Citation, Entity, Fact, KnowledgeFile, Source, When
-from bot.text import key, tokens_uncached
+from bot.shared.normalize import key, tokens_uncached
 
 SECTIONS = ("sources", "entities", "facts")
 # Line starts are found as "\n" in "\n" + text: a pattern that starts with a

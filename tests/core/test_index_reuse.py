@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.core import Engine, linker, search
 from bot.knowledge import Loader
-from bot.text import normalize, normalize_uncached, tokens, tokens_uncached
+from bot.shared.normalize import normalize, normalize_uncached, tokens, tokens_uncached
 from tests.knowledge.fixtures import FACTS, write_base
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import normalize
+from bot.shared.normalize import normalize
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from pathlib import Path
 from bot.knowledge import Loader, loader
 from bot.knowledge.base import KnowledgeBase
 from tests.knowledge.fixtures import FACTS, write_base
+from tests.paths import FT_BASE
 
-ROOT = Path(__file__).resolve().parents[2]
 FIELDS = ("sources", "entities", "facts", "alias_index", "facts_by_entity", "facts_by_source",
           "children", "locations")
 
@@ -33,7 +33,7 @@ def _plain(root: Path, monkeypatch) -> KnowledgeBase:
 
 
 def test_shipped_base_builds_the_same_both_ways(monkeypatch) -> None:
-    _same(Loader(ROOT / "knowledge").load(), _plain(ROOT / "knowledge", monkeypatch))
+    _same(Loader(FT_BASE).load(), _plain(FT_BASE, monkeypatch))
 
 
 def test_fixture_base_builds_the_same_both_ways(tmp_path: Path, monkeypatch) -> None:

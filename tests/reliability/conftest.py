@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.discord_bot.conftest import world  # noqa: F401  (the fixture, shared)
+from tests.frontends.discord.conftest import world  # noqa: F401  (the fixture, shared)
 from tests.reliability.limits import FAULTS, FIGURES, OUT
 
 
@@ -29,4 +29,4 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         (OUT / "fuzz_count.txt").write_text(f"{FIGURES['fuzz_inputs']}\n")
     if FAULTS:
         (OUT / "faults.md").write_text(_faults_table())
-        write(f"faults: {len(FAULTS)} rows in {(OUT / 'faults.md').relative_to(OUT.parents[1])}")
+        write(f"faults: {len(FAULTS)} rows in {OUT / 'faults.md'}")

@@ -1,16 +1,17 @@
 """Discord's limits and the bot's promises, as checks shared by the reliability tests,
-and the figures those tests measure (printed at the end of the run, kept in bench/out/)."""
+and the figures those tests measure (printed at the end of the run and written to a
+temporary directory, never into the repository)."""
 
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import discord
 
-ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "bench" / "out"
+OUT = Path(tempfile.gettempdir()) / "china-ai-race-bot-reliability"
 
 TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE = 256, 4096, 25, 256, 1024
 FOOTER, AUTHOR, TOTAL, MESSAGE, EMBEDS = 2048, 256, 6000, 2000, 10

@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 
 from bench import generate
-from bot.config import Settings
 from bot.core import Engine, route
-from bot.discord_bot.client import PER, RATE
-from bot.discord_bot.embeds import MESSAGE, answer_pages, plain
-from bot.discord_bot.runner import build_bot
+from bot.frontends.discord.client import PER, RATE
+from bot.frontends.discord.embeds import MESSAGE, answer_pages, plain
+from bot.frontends.discord.runner import build_bot
 from bot.knowledge import load
-from tests.discord_bot.conftest import (
+from bot.shared.settings import Settings
+from tests.discord_stub import DiscordStub
+from tests.frontends.discord.conftest import (
     BOT_ID,
     CHANNEL_ID,
     DM_CHANNEL_ID,
@@ -33,7 +34,6 @@ from tests.discord_bot.conftest import (
     USER_ID,
     World,
 )
-from tests.discord_stub import DiscordStub
 from tests.reliability.limits import FIGURES, embed_problems, message_problems
 
 BURST = ("!help", "!about deepseek", "!ask what did deepseek release", "!compare baidu tencent",

@@ -26,8 +26,9 @@ from pathlib import Path
 import pytest
 
 from bot.core import Engine, route
-from tests.discord_bot.conftest import MAINTAINER_ID, OTHER_ID, USER_ID, World
-from tests.reliability.limits import FAULTS, ROOT
+from tests.frontends.discord.conftest import MAINTAINER_ID, OTHER_ID, USER_ID, World
+from tests.paths import FT_BASE, ROOT
+from tests.reliability.limits import FAULTS
 
 MARKET = "facts/market.yaml"
 QUESTIONS = ("!about baidu", "!compare deepseek qwen", "!ask how are baidu shares doing")
@@ -217,7 +218,7 @@ def test_an_unreadable_file_is_refused_for_an_unprivileged_user() -> None:
     try:
         base.chmod(0o755)  # nobody must reach the files
         knowledge = base / "knowledge"
-        shutil.copytree(ROOT / "knowledge", knowledge)
+        shutil.copytree(FT_BASE, knowledge)
         for path in (knowledge, *knowledge.rglob("*")):
             path.chmod(0o755 if path.is_dir() else 0o644)
         proc = subprocess.run(

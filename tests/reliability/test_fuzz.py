@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 from bot.core import Engine, route, run
 from bot.core.answers import Answer, Cell, Cite, FactView, Kind, Row, Section
 from bot.core.router import NAMES
-from bot.discord_bot.embeds import DESCRIPTION, answer_pages, clip
+from bot.frontends.discord.embeds import DESCRIPTION, answer_pages, clip
 from bot.knowledge import load
-from tests.discord_bot.conftest import BOT_ID, CHANNEL_ID, GUILD_ID, World
+from tests.frontends.discord.conftest import BOT_ID, CHANNEL_ID, GUILD_ID, World
+from tests.paths import FT_BASE
 from tests.reliability.limits import (
-    ROOT,
     count_inputs,
     echo_problems,
     embed_problems,
@@ -39,7 +39,7 @@ def fuzz(examples: int):
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-_KB = load(ROOT / "knowledge")
+_KB = load(FT_BASE)
 NAMES_IN_BASE = sorted({n for e in _KB.entities.values()
                         for n in (e.name, e.chinese_name, *e.aliases) if n})
 ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]

@@ -22,9 +22,9 @@ from types import SimpleNamespace
 import yaml
 
 from bot.core import Engine, route
-from bot.discord_bot.embeds import answer_pages
+from bot.frontends.discord.embeds import answer_pages
 from bot.knowledge import Loader
-from tests.discord_bot.conftest import CHANNEL_ID, World
+from tests.frontends.discord.conftest import CHANNEL_ID, World
 from tests.reliability.limits import FIGURES, embed_problems
 
 QUESTIONS = ("about baidu", "compare baidu tencent", "ask how are baidu shares doing",
@@ -188,10 +188,10 @@ def test_an_edit_within_one_clock_tick_is_not_missed(tmp_path: Path, monkeypatch
     still see the second write."""
     import shutil
 
-    from tests.discord_bot.conftest import ROOT
+    from tests.paths import FT_BASE
 
     knowledge = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", knowledge)
+    shutil.copytree(FT_BASE, knowledge)
     path = knowledge / "facts" / "market.yaml"
     text = path.read_text("utf-8")
     old = "Baidu's shares have lagged by a wide margin."

@@ -21,9 +21,9 @@ import os
 import sys
 from pathlib import Path
 
-from bot.config import Settings
 from bot.core import route
-from bot.discord_bot.runner import build_bot
+from bot.frontends.discord.runner import build_bot
+from bot.shared.settings import Settings
 
 NOBODY = 65534
 

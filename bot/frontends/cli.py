@@ -1,0 +1,179 @@
+"""`python -m bot ...`: the command-line front end."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from bot.core import Engine, route
+from bot.knowledge import KnowledgeError, load
+from bot.output.json import to_json
+from bot.output.text import render_text
+from bot.services.querylog import QueryLog, log_answer
+from bot.shared.settings import Settings
+
+
+def _load_engine(path: Path) -> Engine | None:
+    try:
+        return Engine(load(path))
+    except KnowledgeError as exc:
+        print(f"{path}: {len(exc.problems)} problem(s):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return None
+
+
+def _validate(args: argparse.Namespace) -> int:
+    engine = _load_engine(args.knowledge)
+    if engine is None:
+        return 1
+    print(f"{args.knowledge}: OK: {engine.kb.summary()}")
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    engine = _load_engine(args.knowledge)
+    if engine is None:
+        return 1
+    lines = [args.query] if args.query is not None else (line.rstrip("\n") for line in sys.stdin)
+    status = 0
+    querylog = QueryLog.from_setting(args.settings.query_log)
+    for n, line in enumerate(lines, 1):
+        start = time.perf_counter()
+        answer = route(engine, line)
+        log_answer(querylog, "cli", answer, engine, (time.perf_counter() - start) * 1000)
+        if args.json:
+            print(json.dumps(to_json(answer), ensure_ascii=False), flush=True)
+        else:
+            print(render_text(answer), end="\n\n" if args.query is None else "\n")
+        if args.out is not None:
+            out = args.out if args.query is not None else args.out.with_stem(f"{args.out.stem}-{n}")
+            status |= _write_picture(engine, answer, out, sys.stderr if args.json else sys.stdout)
+    return status
+
+
+def _write_picture(engine: Engine, answer, path: Path, report) -> int:
+    """--out: the PNG an answer asks for (`landscape`, `compare A B --card`)."""
+    from bot.output.pictures import picture_for
+
+    data = picture_for(engine.kb, answer)
+    if data is None:
+        print("No picture for this answer: --out works with `landscape [name]` and "
+              "`compare A B --card`.", file=sys.stderr)
+        return 1
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        print(f"{path}: cannot write the picture: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"Picture: {path}", file=report, flush=True)
+    return 0
+
+
+def _console(args: argparse.Namespace) -> int:
+    from bot.frontends.console import run_console
+
+    engine = _load_engine(args.knowledge)
+    querylog = QueryLog.from_setting(args.settings.query_log)
+    return 1 if engine is None else run_console(engine, querylog=querylog)
+
+
+def _draft(args: argparse.Namespace) -> int:
+    from bot.tools.draft import DraftError, SourceMeta, make_draft
+
+    engine = _load_engine(args.knowledge)
+    if engine is None:
+        return 1
+    meta = SourceMeta(args.source_id, args.title, args.outlet, args.date, args.url)
+    try:
+        path, draft = make_draft(engine, args.article, meta, args.out, args.knowledge)
+    except DraftError as exc:
+        print(f"draft: {exc}", file=sys.stderr)
+        return 1
+    print(f"Draft: {path}: {len(draft['facts'])} candidate facts, "
+          f"{len(draft['new_entities'])} candidate new entities. Edit it, then move it into "
+          f"{args.knowledge}/ and run validate.")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from bot.services.querylog import render_report
+
+    db = args.db if args.db is not None else QueryLog.from_setting(args.settings.query_log).path
+    if db is None or not db.is_file():
+        print(f"No query log at {db or '(QUERY_LOG=off)'}: nothing recorded yet?", file=sys.stderr)
+        return 1
+    try:
+        print(render_report(QueryLog(db).report(args.days)))
+    except (sqlite3.Error, OSError) as exc:
+        print(f"{db}: cannot read the query log: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.frontends.discord.runner import run_bot
+
+    settings = args.settings.model_copy(update={"knowledge_dir": args.knowledge})
+    return run_bot(settings, sync_guild=args.sync_guild)
+
+
+def _start(args: argparse.Namespace) -> int:
+    """What `make run` does: the bot when there is a token, the console otherwise."""
+    if args.settings.discord_token is None:
+        print("No DISCORD_TOKEN set (environment or .env; see .env.example): "
+              "opening the console instead.", file=sys.stderr)
+        return _console(args)
+    return _run(args)
+
+
+def build_parser(settings: Settings) -> argparse.ArgumentParser:
+    settings_dir = settings.knowledge_dir
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, func, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help)
+        p.add_argument("--knowledge", type=Path, default=settings_dir,
+                       help="knowledge directory (default: KNOWLEDGE_DIR or ./knowledge)")
+        p.set_defaults(func=func)
+        return p
+
+    command("validate", _validate, "check the knowledge files and report every problem")
+    query = command("query", _query, "answer one query, or one per line of standard input")
+    query.add_argument("query", nargs="?", help="e.g. 'compare deepseek qwen'; omit to read stdin")
+    query.add_argument("--json", action="store_true", help="one JSON object per answer")
+    query.add_argument("--out", type=Path, default=None, metavar="PATH",
+                       help="write the answer's picture (PNG) here: `landscape [name]`, "
+                            "`compare A B --card`; reading stdin, PATH-1.png, PATH-2.png, ...")
+    command("console", _console, "interactive prompt")
+    draft = command("draft", _draft, "draft candidate facts from a plain-text article (not into knowledge/)")
+    draft.add_argument("article", type=Path, help="plain text, blank lines between paragraphs")
+    draft.add_argument("--source-id", required=True, help="id for the new source, e.g. ft-2025-04-zhipu")
+    draft.add_argument("--title")
+    draft.add_argument("--outlet")
+    draft.add_argument("--date", help="publication date, YYYY[-MM[-DD]]: relative dates resolve against it")
+    draft.add_argument("--url")
+    draft.add_argument("--out", type=Path, help="where to write (default: drafts/SOURCE-ID.yaml)")
+    report = sub.add_parser("report", help="what people asked: unanswered questions, unknown names, votes")
+    report.add_argument("--days", type=int, default=None, help="only the last N days (default: all)")
+    report.add_argument("--db", type=Path, default=None, help="query log (default: QUERY_LOG setting)")
+    report.set_defaults(func=_report)
+    for name, func, text in (("run", _run, "start the Discord bot"),
+                             ("start", _start, "the bot with a token, else the console")):
+        p = command(name, func, text)
+        p.add_argument("--sync-guild", type=int, default=None,
+                       help="development: sync slash commands to this guild at start")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = Settings()  # environment and .env, read once
+    args = build_parser(settings).parse_args(argv)
+    args.settings = settings
+    return args.func(args)

@@ -1,0 +1,191 @@
+"""The Discord client: settings, the current engine, and plain-message questions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core import Answer, Engine, route
+from bot.core.answers import Kind
+from bot.frontends.discord.attachments import CardButton, draw
+from bot.frontends.discord.embeds import answer_pages
+from bot.frontends.discord.feedback import VoteButton, add_vote_buttons
+from bot.frontends.discord.paging import NO_MENTIONS, Paginator
+from bot.knowledge import KnowledgeError, Loader
+from bot.knowledge.diff import KnowledgeDiff, diff
+from bot.knowledge.loader import paused_gc
+from bot.output.pictures import picture_kind, warm_up
+from bot.services.querylog import QueryLog, alog_answer
+from bot.shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.frontends.discord.exts.questions", "bot.frontends.discord.exts.admin",
+              "bot.frontends.discord.exts.errors")
+RATE, PER = 4, 8.0
+"""per user: at most RATE commands or questions every PER seconds"""
+VOTABLE = frozenset({Kind.ANSWER, Kind.COMPARISON, Kind.ENTITY, Kind.NOT_FOUND, Kind.PICTURE})
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadResult:
+    ok: bool
+    diff: KnowledgeDiff | None = None
+    problems: tuple[str, ...] = ()
+
+
+class RaceBot(commands.AutoShardedBot):
+    """commands.Bot's sharded flavour works unsharded too (shard_count None
+    means one shard), so one class serves both."""
+
+    def __init__(self, settings: Settings, engine: Engine, loader: Loader,
+                 *, message_content: bool = True, sync_guild: int | None = None) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = message_content
+        super().__init__(
+            command_prefix=commands.when_mentioned_or(settings.bot_prefix),
+            intents=intents,
+            help_command=None,
+            allowed_mentions=NO_MENTIONS,
+            shard_count=settings.shard_count,
+            allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True,
+                                                            private_channel=True),
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+        )
+        self.settings = settings
+        self.engine = engine
+        self.loader = loader
+        self.sync_guild = sync_guild
+        self.reload_lock = asyncio.Lock()
+        self.cooldown = commands.Cooldown(RATE, PER)
+        self.cooldowns = commands.CooldownMapping(self.cooldown, commands.BucketType.user)
+        self._warned: dict[int, float] = {}
+        self.add_check(self._rate_limit)
+        self.querylog = QueryLog.from_setting(settings.query_log)
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(VoteButton, CardButton)
+        # Load the drawing libraries now, in a thread, not on the first user's time.
+        self.loop.run_in_executor(None, warm_up)
+        for name in EXTENSIONS:
+            await self.load_extension(name)
+        if self.sync_guild:  # opt-in for development: never sync on every start
+            guild = discord.Object(self.sync_guild)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+
+    # --- rate limiting --------------------------------------------------
+
+    def retry_after(self, message: discord.Message) -> float | None:
+        return self.cooldowns.get_bucket(message).update_rate_limit()
+
+    def should_warn(self, user_id: int) -> bool:
+        """One cooldown notice per window, so a burst gets a bounded number of replies."""
+        now = time.monotonic()
+        if now - self._warned.get(user_id, 0.0) < PER:
+            return False
+        if len(self._warned) > 10_000:  # forget windows long over, so this stays small
+            self._warned = {u: t for u, t in self._warned.items() if now - t < PER}
+        self._warned[user_id] = now
+        return True
+
+    async def _rate_limit(self, ctx: commands.Context) -> bool:
+        retry = self.retry_after(ctx.message)
+        if retry:
+            raise commands.CommandOnCooldown(self.cooldown, retry, commands.BucketType.user)
+        return True
+
+    # --- questions in DMs and mentions ------------------------------------
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot:
+            return
+        content = message.content
+        in_dm = message.guild is None
+        if not in_dm and not content.startswith(self.settings.bot_prefix) \
+                and self.user not in message.mentions:
+            return  # chatter: ignored before any parsing
+        ctx = await self.get_context(message)
+        if ctx.valid:
+            await self.invoke(ctx)
+            return
+        mentioned = ctx.prefix is not None and ctx.prefix != self.settings.bot_prefix
+        if in_dm or mentioned:
+            question = content[len(ctx.prefix):] if ctx.prefix else content
+            await self.answer_question(message, question)
+
+    async def answer_question(self, message: discord.Message, question: str) -> None:
+        retry = self.retry_after(message)
+        if retry:
+            if self.should_warn(message.author.id):
+                await message.channel.send(f"Slow down a little: try again in {retry:.0f}s.")
+            return
+        engine, started = self.engine, time.perf_counter()
+        answer = route(engine, question)
+        front_end = "dm" if message.guild is None else "mention"
+        await self.send_answer(message.channel, answer, author_id=message.author.id,
+                               engine=engine, front_end=front_end, started=started)
+
+    async def send_answer(self, destination, answer: Answer, *, author_id: int, engine: Engine,
+                          front_end: str, started: float) -> None:
+        """Log, then send through a channel or a command context alike: paged
+        when long, with feedback buttons when the answer was logged."""
+        latency_ms = (time.perf_counter() - started) * 1000
+        query_id = await alog_answer(self.querylog, front_end, answer, engine, latency_ms)
+        pages = answer_pages(answer, engine.kb.short_version)
+        view = Paginator(pages, author_id) if len(pages) > 1 else discord.ui.View(timeout=600)
+        if query_id is not None and answer.kind in VOTABLE:
+            add_vote_buttons(view, query_id)
+        extra: dict = {"view": view} if view.children else {}
+        if picture_kind(answer):
+            if isinstance(destination, commands.Context):
+                await destination.defer()  # drawing may pass the 3-second deadline
+            file = await draw(engine, answer)
+            if file is not None:
+                pages[0].set_image(url=f"attachment://{file.filename}")
+                extra["file"] = file
+        elif answer.kind is Kind.COMPARISON and CardButton.fits(answer.entities):
+            view.add_item(CardButton(answer.entities))
+            extra["view"] = view
+        message = await destination.send(embed=pages[0], **extra)
+        if isinstance(view, Paginator):
+            view.message = message
+
+    # --- reload -------------------------------------------------------------
+
+    async def reload_knowledge(self) -> ReloadResult:
+        """Build the new engine in a thread; one assignment swaps it in, so
+        answers already running finish on the engine they started with."""
+        async with self.reload_lock:
+            try:
+                new, changes, retired = await asyncio.to_thread(self._build, self.engine)
+            except KnowledgeError as exc:
+                return ReloadResult(False, problems=tuple(str(p) for p in exc.problems))
+            self.engine = new
+            await asyncio.to_thread(_release, retired)
+            return ReloadResult(True, diff=changes)
+
+    def _build(self, old: Engine) -> tuple[Engine, KnowledgeDiff, list]:
+        """In a worker thread, everything a reload costs, the diff included (comparing
+        100,000 facts on the event loop stalled it for 0.2-0.6 s; see bench/reload_stall.py).
+        `retired` holds the old base's entries so that they are freed by `_release`, a piece
+        at a time, and not all at once on the event loop when the old engine goes."""
+        with paused_gc():
+            new = Engine(self.loader.load())
+            kb = old.kb
+            retired = [*kb.facts.values(), *kb.entities.values(), *kb.sources.values()]
+            return new, diff(kb, new.kb), retired
+
+
+def _release(retired: list) -> None:
+    """Drop the old base's entries one by one, in a worker thread: freeing 100,000 facts
+    in one go holds the GIL, and so the event loop, for about 0.2 s; a Python loop lets
+    the interpreter switch threads every few milliseconds."""
+    while retired:
+        retired.pop()

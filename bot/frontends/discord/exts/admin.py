@@ -1,0 +1,118 @@
+"""Maintainers' commands: reload the fact base, show what is loaded, sync slash commands."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.frontends.discord.client import RaceBot
+from bot.frontends.discord.embeds import clip
+from bot.services.querylog import render_report
+
+log = logging.getLogger(__name__)
+MAX_PROBLEMS = 15
+
+
+class NotMaintainer(commands.CheckFailure):
+    pass
+
+
+async def is_maintainer(ctx: commands.Context) -> bool:
+    """The application owner, or a user or role named in the settings. Checked
+    in code even for /reload, whose default_permissions only hide it."""
+    bot: RaceBot = ctx.bot
+    settings = bot.settings
+    roles = {r.id for r in getattr(ctx.author, "roles", ())}
+    if (ctx.author.id in settings.maintainer_user_ids or roles & settings.maintainer_role_ids
+            or await bot.is_owner(ctx.author)):
+        return True
+    log.warning("refused %s to user %s", ctx.command, ctx.author.id)
+    raise NotMaintainer("Only maintainers can do that.")
+
+
+class Admin(commands.Cog):
+    def __init__(self, bot: RaceBot) -> None:
+        self.bot = bot
+
+    @commands.hybrid_command(description="Maintainers: re-read knowledge/ and swap it in.")
+    @app_commands.default_permissions(administrator=True)
+    @commands.check(is_maintainer)
+    async def reload(self, ctx: commands.Context) -> None:
+        await ctx.defer()
+        result = await self.bot.reload_knowledge()
+        if result.ok:
+            assert result.diff is not None
+            embed = discord.Embed(title=f"Reloaded: version {result.diff.new_version}",
+                                  description=clip("\n".join(result.diff.lines()), 4096),
+                                  colour=0x3BA55C)
+            embed.set_footer(text=f"was {result.diff.old_version} · {self.bot.engine.kb.summary()}")
+            log.info("reload by %s: %s -> %s", ctx.author.id, result.diff.old_version,
+                     result.diff.new_version)
+        else:
+            shown = list(result.problems[:MAX_PROBLEMS])
+            if len(result.problems) > MAX_PROBLEMS:
+                shown.append(f"…and {len(result.problems) - MAX_PROBLEMS} more "
+                             "(run `python -m bot validate` for all)")
+            embed = discord.Embed(
+                title=f"Reload refused: {len(result.problems)} problem(s)",
+                description=clip("\n".join(f"• `{p}`" for p in shown), 4096), colour=0xED4245)
+            embed.set_footer(text=f"Still answering from version {self.bot.engine.kb.short_version}")
+        await ctx.send(embed=embed)
+
+    @commands.hybrid_command(description="Maintainers: what people asked that the bot could not answer.")
+    @app_commands.default_permissions(administrator=True)
+    @app_commands.describe(days="Only the last N days (default: all)")
+    @commands.check(is_maintainer)
+    async def gaps(self, ctx: commands.Context, days: commands.Range[int, 1, 3650] | None = None
+                   ) -> None:
+        querylog = self.bot.querylog
+        if not querylog.enabled:
+            await ctx.send("The query log is off (QUERY_LOG=off) or unavailable.", ephemeral=True)
+            return
+        await ctx.defer(ephemeral=True)
+        try:
+            report = await asyncio.to_thread(querylog.report, days)
+        except (sqlite3.Error, OSError):
+            log.exception("gaps report failed")
+            await ctx.send("The query log cannot be read right now.", ephemeral=True)
+            return
+        await ctx.send(f"```\n{clip(render_report(report), 2000 - 8)}\n```", ephemeral=True)
+
+    @commands.hybrid_command(description="Which fact base is loaded.")
+    async def kbinfo(self, ctx: commands.Context) -> None:
+        kb = self.bot.engine.kb
+        embed = discord.Embed(title=f"Fact base {kb.short_version}", description=kb.summary(),
+                              timestamp=kb.loaded_at)
+        embed.set_footer(text="Loaded")
+        await ctx.send(embed=embed)
+
+    @commands.command(hidden=True)
+    @commands.is_owner()
+    async def sync(self, ctx: commands.Context, scope: str = "global") -> None:
+        """`!sync` (global), `!sync guild` (this server only, for testing),
+        `!sync clear` (remove this server's copies): only on demand."""
+        tree = self.bot.tree
+        if scope == "global":
+            synced = await tree.sync()
+        elif ctx.guild is None:
+            await ctx.send("`guild` and `clear` need to be run in a server.")
+            return
+        elif scope == "guild":
+            tree.copy_global_to(guild=ctx.guild)
+            synced = await tree.sync(guild=ctx.guild)
+        elif scope == "clear":
+            tree.clear_commands(guild=ctx.guild)
+            synced = await tree.sync(guild=ctx.guild)
+        else:
+            await ctx.send("Use `sync`, `sync guild` or `sync clear`.")
+            return
+        await ctx.send(f"Synced {len(synced)} command(s) ({scope}).")
+
+
+async def setup(bot: RaceBot) -> None:
+    await bot.add_cog(Admin(bot))

@@ -1,0 +1,41 @@
+"""Settings from the environment and `.env`, validated once at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """The token is a SecretStr so that printing the settings, or a traceback
+    holding them, shows ********** instead of it."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr | None = None
+    bot_prefix: str = "!"
+    maintainer_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    maintainer_role_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    log_level: str = "INFO"
+    shard_count: int | None = Field(default=None, ge=1)
+    query_log: str = "data/queries.sqlite3"
+    """SQLite file of anonymous query statistics (bot.services.querylog); `off` disables it"""
+
+    @field_validator("maintainer_user_ids", "maintainer_role_ids", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        """Accept `1,2,3` (what people write in .env) as well as a list."""
+        if isinstance(value, str):
+            return frozenset(int(v) for v in value.replace(" ", ",").split(",") if v)
+        return value
+
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.frontends.cli import main
+from tests.knowledge.fixtures import FACTS, write_base
+from tests.paths import ROOT
+
+
+def test_validate_summarises_a_good_base(tmp_path: Path, capsys) -> None:
+    assert main(["validate", "--knowledge", str(write_base(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    assert "OK: 1 sources, 2 entities, 5 aliases, 2 facts" in out
+
+
+def test_validate_lists_every_problem_with_its_place(tmp_path: Path, capsys) -> None:
+    facts = FACTS.replace("subject: acme\n    entities", "subject: ghost\n    entities")
+    facts = facts.replace("nature: forecast", "nature: rumour")
+    assert main(["validate", "--knowledge", str(write_base(tmp_path, facts__main=facts))]) == 1
+    err = capsys.readouterr().err
+    assert "2 problem(s)" in err
+    assert "knowledge/facts/main.yaml:2 [release.acme-one]: entity 'ghost'" in err
+    assert "knowledge/facts/main.yaml:10 [outlook.acme-wins]: nature: Input should be" in err
+
+
+def _run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True,
+                          text=True, timeout=60, cwd=ROOT, env={**os.environ, "DISCORD_TOKEN": ""})
+
+
+def test_query_prints_plain_text() -> None:
+    result = _run(["query", "compare deepseek qwen"])
+    assert result.returncode == 0
+    assert result.stdout.startswith("DeepSeek vs Qwen")
+    assert "Financial Times" in result.stdout
+
+
+def test_query_json_shape() -> None:
+    result = _run(["query", "--json", "what did deepseek release"])
+    (line,) = result.stdout.splitlines()
+    answer = json.loads(line)
+    assert answer["query"] == "what did deepseek release"
+    assert answer["kind"] == "answer"
+    assert "deepseek" in answer["entities"]
+    assert answer["text"].startswith("what did deepseek release")
+    fact = answer["facts"][0]
+    assert set(fact) >= {"id", "statement", "source"}
+    assert fact["source"]["id"] == "ft-2025-china-ai-race-tension"
+    assert answer["suggestions"] == []
+
+
+def test_batch_mode_answers_every_line_in_order() -> None:
+    queries = ["compare deepseek qwen", "about 百度", "", "weather tomorrow", "!help",
+               "compare deepseek", "timeline", "sources", "entities", "about huawei"]
+    result = _run(["query", "--json"], stdin="\n".join(queries) + "\n")
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["query"] for a in answers] == queries
+    assert [a["kind"] for a in answers] == [
+        "comparison", "entity", "usage_error", "not_found", "help", "usage_error", "timeline",
+        "sources", "entities", "not_found"]
+
+
+def test_console_answers_and_quits() -> None:
+    result = _run(["console"], stdin="about deepsek\nquit\n")
+    assert result.returncode == 0
+    assert "DeepSeek (深度求索)" in result.stdout
+
+
+def test_start_without_token_opens_the_console_and_says_why() -> None:
+    result = _run(["start"], stdin="help\n")
+    assert result.returncode == 0
+    assert "No DISCORD_TOKEN set" in result.stderr
+    assert "compare <A> <B>" in result.stdout
