@@ -6,8 +6,10 @@ only what it says and where each statement comes from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+
+from bot.knowledge.schema import Nature
 
 
 class Kind(StrEnum):
@@ -20,7 +22,27 @@ class Kind(StrEnum):
     HELP = "help"
     NOT_FOUND = "not_found"
     USAGE_ERROR = "usage_error"
-    PICTURE = "picture"  # meta["picture"] says which; bot.output.pictures.picture_for draws it
+    PICTURE = "picture"  # `picture` says which; bot.output.pictures draws it
+
+
+class PictureKind(StrEnum):
+    LANDSCAPE = "landscape"
+    CARD = "card"
+    """a comparison drawn as a table, asked for with --card or the button"""
+
+
+LANDSCAPE_TOP_N = 60
+"""At most this many entities are drawn; a larger base shows those with most facts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """The picture an answer asks front ends to draw (off the event loop)."""
+
+    kind: PictureKind
+    focus: str | None = None
+    """landscape: the entity id it is centred on, or None for everything"""
+    top_n: int = LANDSCAPE_TOP_N
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,30 +76,53 @@ class FactView:
     statement: str
     subject: str
     category: str
-    nature: str
+    nature: Nature
     when: str
     cite: Cite
+    by: str | None = None
+    """the name of the party whose claim, plan, forecast or view this is"""
 
     @property
     def is_view(self) -> bool:
-        """Analysis and forecasts are the article's opinion, not events."""
-        return self.nature != "reported"
+        """Anything but a reported fact is somebody's claim, plan or opinion."""
+        return self.nature is not Nature.REPORTED
 
     @property
     def label(self) -> str:
-        if self.is_view and "article" in self.statement[:40].casefold():
-            return self.statement  # already says whose view it is
+        """The statement, saying whose it is when it is not a reported fact: a
+        company's benchmark is its claim, a plan is never "the article's forecast"."""
+        head = self.statement[:60].casefold()
+        if not self.is_view or (self.by and self.by.casefold() in head) or (
+                not self.by and "article" in head):
+            return self.statement  # already says whose it is
+        whose = self.by or "the article"
         prefix = {
-            "analysis": "The article's view: ",
-            "forecast": "The article's forecast: ",
-        }.get(self.nature, "")
-        return prefix + self.statement
+            Nature.CLAIM: f"According to {whose}: ",
+            Nature.PLAN: f"{whose}'s plan: ",
+            Nature.FORECAST: f"{whose}'s forecast: ",
+            Nature.ANALYSIS: f"{whose}'s view: ",
+        }[self.nature]
+        return prefix[0].upper() + prefix[1:] + self.statement
 
 
 @dataclass(frozen=True, slots=True)
 class Cell:
     text: str
     facts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One compared entity: renderers show `label`, the card puts the Chinese name
+    on a line of its own."""
+
+    entity_id: str
+    name: str
+    chinese_name: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.chinese_name})" if self.chinese_name else self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +149,7 @@ class Answer:
     title: str
     query: str = ""
     summary: str = ""
-    columns: tuple[str, ...] = ()
+    columns: tuple[Column, ...] = ()
     rows: tuple[Row, ...] = ()
     sections: tuple[Section, ...] = ()
     facts: tuple[FactView, ...] = ()
@@ -113,7 +158,7 @@ class Answer:
     unknown: tuple[str, ...] = ()
     """names in the query the fact base does not know: what the gaps report counts"""
     command: str = ""
-    meta: dict[str, str] = field(default_factory=dict)
+    picture: Picture | None = None
 
     @property
     def sources(self) -> tuple[Cite, ...]:
@@ -122,3 +167,8 @@ class Answer:
         for fact in self.facts:
             seen.setdefault(fact.cite.source_id, fact.cite)
         return tuple(seen.values())
+
+
+def usage(command: str, message: str) -> Answer:
+    """How to use a command, for arguments it cannot work with."""
+    return Answer(Kind.USAGE_ERROR, f"How to use {command}", summary=message, command=command)

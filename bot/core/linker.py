@@ -16,7 +16,6 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.knowledge import KnowledgeBase
-from bot.knowledge.loader import paused_gc
 from bot.shared.normalize import is_cjk, normalize, tokens
 
 # Words that carry no meaning for retrieval or linking. Kept short on purpose:
@@ -38,10 +37,6 @@ MAX_SUGGESTIONS = 3
 # Below this many aliases of the lengths within a typo's reach, checking each
 # is quicker than looking pieces up (see Linker._candidates).
 _BRUTE_FORCE_BELOW = 1500
-
-
-# The aliases of the last Linker built, in order, and what was derived from them.
-_last: tuple[list[str], tuple] | None = None
 
 
 def _split(n: int, parts: int) -> list[tuple[int, int]]:
@@ -123,30 +118,29 @@ class Resolution:
 
 
 class Linker:
-    def __init__(self, kb: KnowledgeBase, vocabulary: frozenset[str]) -> None:
+    def __init__(self, kb: KnowledgeBase, vocabulary: frozenset[str],
+                 previous: Linker | None = None) -> None:
         self.kb = kb
         self.vocabulary = vocabulary
         self.aliases = kb.alias_index
         self.max_ngram = max((k.count(" ") + 1 for k in self.aliases), default=1)
-        global _last
         names = list(self.aliases)
-        if _last is not None and _last[0] == names:
+        if previous is not None and previous._all == names:
             # A reload that left every alias as it was (the usual case) reuses
             # what only depends on them: the structures below never change.
-            self._by_length, self._sorted, self._all, self._pieces, self._up_to = _last[1]
+            self._by_length, self._sorted, self._all = previous._by_length, previous._sorted, names
+            self._pieces, self._up_to = previous._pieces, previous._up_to
             return
-        with paused_gc():
-            self._by_length: dict[int, list[str]] = defaultdict(list)
-            for alias in self.aliases:
-                self._by_length[len(alias)].append(alias)
-            self._sorted = sorted(self.aliases)
-            self._all = names
-            self._pieces = _piece_index(self.aliases)
-            # how many aliases are shorter than each length
-            self._up_to = [0] * (max(self._by_length, default=0) + 2)
-            for n in range(1, len(self._up_to)):
-                self._up_to[n] = self._up_to[n - 1] + len(self._by_length.get(n - 1, ()))
-        _last = (names, (self._by_length, self._sorted, self._all, self._pieces, self._up_to))
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for alias in self.aliases:
+            self._by_length[len(alias)].append(alias)
+        self._sorted = sorted(self.aliases)
+        self._all = names
+        self._pieces = _piece_index(self.aliases)
+        # how many aliases are shorter than each length
+        self._up_to = [0] * (max(self._by_length, default=0) + 2)
+        for n in range(1, len(self._up_to)):
+            self._up_to[n] = self._up_to[n - 1] + len(self._by_length.get(n - 1, ()))
 
     # --- one name --------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bot.core.answers import Answer, Kind, Section
+from bot.core.answers import Answer, Kind, Picture, PictureKind, Section
 from bot.core.engine import Engine
 
 
@@ -42,7 +42,7 @@ def help_answer() -> Answer:
     return Answer(Kind.HELP, "Commands", command="help",
                   summary="Ask about the Chinese AI race; every answer cites its sources. "
                           "Anything that is not a command is a question.",
-                  sections=(Section("Commands", lines),))
+                  sections=(Section("Every command, with an example", lines),))
 
 
 def split_command(line: str) -> tuple[str, str]:
@@ -72,21 +72,16 @@ def run(engine: Engine, command: str, rest: str, query: str | None = None) -> An
         "sources": engine.sources,
         "entities": engine.entities,
         "help": lambda _: help_answer(),
-        "landscape": lambda rest: _landscape(engine, rest),
+        "landscape": engine.landscape,
     }
     card = command == "compare" and bool(CARD_FLAGS & set(rest.split()))
     if card:
         rest = " ".join(w for w in rest.split() if w not in CARD_FLAGS)
     answer = handlers[command](rest)
     if card and answer.kind is Kind.COMPARISON:
-        answer = replace(answer, meta={**answer.meta, "card": "1"})
+        answer = replace(answer, picture=Picture(PictureKind.CARD))
     return replace(answer, query=query if query is not None else rest)
 
 
 CARD_FLAGS = frozenset({"--card", "—card"})  # phones turn "--" into an em dash
 
-
-def _landscape(engine: Engine, focus: str) -> Answer:
-    from bot.output.pictures import landscape_answer  # imported here: bot.output.pictures imports bot.core
-
-    return landscape_answer(engine, focus)

@@ -9,7 +9,7 @@ from collections import defaultdict
 from itertools import chain
 from typing import NamedTuple
 
-from bot.knowledge import KnowledgeBase, loader
+from bot.knowledge import KnowledgeBase
 from bot.knowledge.schema import Fact
 from bot.shared.normalize import is_cjk, normalize, tokens, tokens_uncached
 
@@ -71,22 +71,6 @@ class _Chunk(NamedTuple):
     """every word of the run's statements and keywords"""
 
 
-class _Last(NamedTuple):
-    """What the last index was built from, for the next to reuse: the Loader
-    hands back the very same Fact objects for files that did not change, so a
-    reload analyses only the runs of facts that hold a changed one."""
-
-    stopwords: frozenset[str]
-    term_of: dict[str, str]
-    """word -> its index term, "" for a word the index leaves out: each
-    distinct word is stemmed once, not once per fact"""
-    chunks: dict[str, _Chunk]
-    """id of a run's first fact -> the run"""
-
-
-_last: _Last | None = None
-
-
 def _words(fact: Fact) -> list[str]:
     """The tokens of the statement and keywords. Normalising them joined by
     spaces gives the tokens of each, one after the other."""
@@ -125,42 +109,47 @@ class TermIndex:
     more than a twentieth of all facts say next to nothing about a question (and
     would make it score thousands of facts), so they are dropped."""
 
-    def __init__(self, kb: KnowledgeBase, stopwords: frozenset[str]) -> None:
-        global _last
+    def __init__(self, kb: KnowledgeBase, stopwords: frozenset[str],
+                 previous: TermIndex | None = None) -> None:
+        """`previous`, the index of the base this one replaces, is reused where it
+        can be: the Loader hands back the very same Fact objects for files that did
+        not change, so a reload analyses only the runs of facts that hold a changed one."""
         self.stopwords = stopwords
-        with loader.paused_gc():
-            last = _last
-            if last is None or last.stopwords != stopwords:
-                last = _Last(stopwords, {}, {})
-            facts, ids = list(kb.facts.values()), list(kb.facts)
-            cuts = [i for i, fid in enumerate(ids) if not hash(fid) & _CHUNK_MASK]
-            chunks: dict[str, _Chunk] = {}
-            for start, end in zip([0, *cuts], [*cuts, len(ids)], strict=True):
-                if start == end:
-                    continue
-                run = facts[start:end]
-                chunk = last.chunks.get(ids[start])
-                if chunk is None or chunk.facts != run:  # same objects: compared by identity
-                    chunk = _chunk(run, ids[start:end], last.term_of, stopwords)
-                elif chunk.facts is not run:
-                    chunk = chunk._replace(facts=run)  # equal facts: keep the new objects
-                chunks[ids[start]] = chunk
-            _last = _Last(stopwords, last.term_of, chunks)
-            runs: dict[str, list[list[str]]] = {}  # term -> its ids in each run, in order
-            for chunk in chunks.values():
-                for term, fids in chunk.postings.items():
-                    lists = runs.get(term)
-                    if lists is None:
-                        runs[term] = [fids]
-                    else:
-                        lists.append(fids)
-            # Every word of every statement and keyword: the Engine's vocabulary.
-            self.words = frozenset().union(*(c.words for c in chunks.values()))
-            total = max(len(kb.facts), 1)
-            limit = max(total // 20, 25)
-            self.postings = {t: tuple(chain.from_iterable(lists)) for t, lists in runs.items()
-                             if sum(map(len, lists)) <= limit}
-            self.idf = {t: math.log(1 + total / len(ids)) for t, ids in self.postings.items()}
+        reuse = previous is not None and previous.stopwords == stopwords
+        self.term_of: dict[str, str] = previous.term_of if reuse else {}
+        """word -> its index term, "" for a word the index leaves out: each
+        distinct word is stemmed once, not once per fact"""
+        old_chunks = previous.chunks if reuse else {}
+        facts, ids = list(kb.facts.values()), list(kb.facts)
+        cuts = [i for i, fid in enumerate(ids) if not hash(fid) & _CHUNK_MASK]
+        chunks: dict[str, _Chunk] = {}
+        for start, end in zip([0, *cuts], [*cuts, len(ids)], strict=True):
+            if start == end:
+                continue
+            run = facts[start:end]
+            chunk = old_chunks.get(ids[start])
+            if chunk is None or chunk.facts != run:  # same objects: compared by identity
+                chunk = _chunk(run, ids[start:end], self.term_of, stopwords)
+            elif chunk.facts is not run:
+                chunk = chunk._replace(facts=run)  # equal facts: keep the new objects
+            chunks[ids[start]] = chunk
+        self.chunks = chunks
+        """id of a run's first fact -> the run"""
+        runs: dict[str, list[list[str]]] = {}  # term -> its ids in each run, in order
+        for chunk in chunks.values():
+            for term, fids in chunk.postings.items():
+                lists = runs.get(term)
+                if lists is None:
+                    runs[term] = [fids]
+                else:
+                    lists.append(fids)
+        # Every word of every statement and keyword: the Engine's vocabulary.
+        self.words = frozenset().union(*(c.words for c in chunks.values()))
+        total = max(len(kb.facts), 1)
+        limit = max(total // 20, 25)
+        self.postings = {t: tuple(chain.from_iterable(lists)) for t, lists in runs.items()
+                         if sum(map(len, lists)) <= limit}
+        self.idf = {t: math.log(1 + total / len(ids)) for t, ids in self.postings.items()}
 
     def score(self, words: list[str]) -> tuple[dict[str, float], set[str]]:
         """(fact id -> summed IDF of the question's words it contains, words matched)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ from bot.knowledge import KnowledgeError, load
 from bot.output.json import to_json
 from bot.output.text import render_text
 from bot.services.querylog import QueryLog, log_answer
-from bot.shared.settings import Settings
+from bot.shared.settings import Settings, SettingsError
 
 
 def _load_engine(path: Path) -> Engine | None:
@@ -57,9 +58,9 @@ def _query(args: argparse.Namespace) -> int:
 
 def _write_picture(engine: Engine, answer, path: Path, report) -> int:
     """--out: the PNG an answer asks for (`landscape`, `compare A B --card`)."""
-    from bot.output.pictures import picture_for
+    from bot.output.pictures import PictureCache, picture_for
 
-    data = picture_for(engine.kb, answer)
+    data = picture_for(engine.kb, answer, PictureCache(maxsize=1))
     if data is None:
         print("No picture for this answer: --out works with `landscape [name]` and "
               "`compare A B --card`.", file=sys.stderr)
@@ -173,7 +174,18 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    settings = Settings()  # environment and .env, read once
+    try:
+        settings = Settings.load()  # environment and .env, read once
+    except SettingsError as exc:
+        for line in exc.lines:
+            print(f"Bad setting (environment or .env): {line}", file=sys.stderr)
+        return 2
     args = build_parser(settings).parse_args(argv)
     args.settings = settings
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        # `python -m bot query ... | head`: the reader has gone; stop quietly, as Unix tools
+        # do, and keep Python from complaining again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1

@@ -8,7 +8,6 @@ by its stat signature: a reload re-reads only the files that changed.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import os
 import re
@@ -16,7 +15,6 @@ import stat
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -27,7 +25,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from bot.knowledge.base import KnowledgeBase, KnowledgeError, Location, Problem
 from bot.knowledge.schema import Citation, Entity, Fact, KnowledgeFile, Source, When
-from bot.shared.normalize import key, tokens_uncached
+from bot.shared.normalize import tokens_uncached
 
 SECTIONS = ("sources", "entities", "facts")
 # Line starts are found as "\n" in "\n" + text: a pattern that starts with a
@@ -56,28 +54,6 @@ class ParsedFile:
     index: _FileIndex | None = None
     """what `build` needs of this file alone, worked out once and kept with it
     in the Loader's cache (see `_file_index`)"""
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while building a large immutable structure,
-    and none of it scanned again afterwards.
-
-    Loading creates about a dozen container objects per fact: with the
-    collector on, each full collection re-scans everything built so far, which
-    made it a third of the load of 100,000 facts. The objects are freed by
-    reference counting (a knowledge base has no reference cycles), so they can
-    be moved to the permanent generation (`gc.freeze`) once built; a later
-    load's garbage collections then never walk them either.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _entry_lines(text: str) -> dict[str, list[int]]:
@@ -142,8 +118,9 @@ def _read_yaml(raw: bytes) -> tuple[Any, str | None, int | None]:
     return data, None, None
 
 
-def parse_file(path: Path, rel: str) -> ParsedFile:
+def parse_file(path: Path, rel: str, parts: SharedParts | None = None) -> ParsedFile:
     """Parse and validate one file on its own; cross-file checks come later."""
+    parts = SharedParts() if parts is None else parts
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -161,14 +138,14 @@ def parse_file(path: Path, rel: str) -> ParsedFile:
     for name in data:
         if name not in SECTIONS:
             bad(Problem(rel, f"unknown section {name!r}: use sources, entities or facts"))
-    for name, model in (("sources", Source), ("entities", Entity), ("facts", Fact)):
+    for name in SECTIONS:
         items = data.get(name)
         if items is None:
             continue
         if not isinstance(items, list):
             bad(Problem(rel, f"{name} must be a list of entries"))
             continue
-        valid, placed = _validate_section(name, model, items, lines.get(name, []), parsed)
+        valid, placed = _validate_section(name, items, lines.get(name, []), parsed, parts)
         prefix = f"{_kind(name)}:"
         repeated = set()
         for obj, line in placed:
@@ -204,11 +181,11 @@ def _draft_marks(rel: str, items: list[Any], item_lines: list[int]) -> list[Prob
     return problems
 
 
-def _validate_section(name, model, items, item_lines, parsed):
+def _validate_section(name, items, item_lines, parsed, parts):
     """All entries at once (fast); only when that fails, one by one to say which
     entry is wrong and where."""
     if name == "facts":
-        _share_parts(items)
+        _share_parts(items, parts)
     try:
         valid = _LIST_ADAPTERS[name].validate_python(items)
         return valid, list(zip(valid, item_lines, strict=False))
@@ -237,24 +214,31 @@ _LIST_ADAPTERS = {name: TypeAdapter(KnowledgeFile.model_fields[name].annotation)
 _ADAPTERS = {"sources": TypeAdapter(Source), "entities": TypeAdapter(Entity), "facts": TypeAdapter(Fact)}
 
 
-# Facts share a few thousand `when`s and `cite`s: 100,000 facts hold about
-# 8,000 different ones of each, and one model for each saves a fifth of the
-# memory of a large base (and validating them again). Keyed by the raw values
-# with their types: 1 and True are equal keys but not equal input.
-_WHENS: dict[tuple[tuple[str, Any], ...], When] = {}
-_CITES: dict[tuple[str, int], Citation] = {}
+@dataclass(slots=True)
+class SharedParts:
+    """Facts share a few thousand `when`s and `cite`s: 100,000 facts hold about
+    8,000 different ones of each, and one model for each saves a fifth of the
+    memory of a large base (and validating them again). A Loader owns one, so
+    what one load interned is handed to the next explicitly, and dropped with the
+    Loader. Keyed by the raw values with their types: 1 and True are equal keys
+    but not equal input."""
+
+    whens: dict[tuple[tuple[str, Any], ...], When] = field(default_factory=dict)
+    cites: dict[tuple[str, int], Citation] = field(default_factory=dict)
+
+
 # yaml-rs reads YYYY-MM-DD as a date, quoted or not; a datetime is another type.
 _WHEN_VALUE_TYPES = frozenset({str, bool, dt.date})
 
 
-def _share_parts(items: list[Any]) -> None:
+def _share_parts(items: list[Any], parts: SharedParts) -> None:
     """Validate each distinct `when` and `cite` of the facts once, and put the
     model in the raw entry in place of the mapping. Pydantic takes an instance
     of a field's model as it is (the default, revalidate_instances="never"),
     so the facts are what they would be, sharing these frozen parts. A part
     that fails, or has values of other types, stays a mapping, for the usual
     validation and errors."""
-    whens, cites = _WHENS, _CITES
+    whens, cites = parts.whens, parts.cites
     if len(whens) + len(cites) > 200_000:
         whens.clear()
         cites.clear()
@@ -291,18 +275,15 @@ def _kind(section: str) -> str:
 
 @dataclass(slots=True)
 class _FileIndex:
-    """One file's share of `build`'s work, which depends on nothing else."""
+    """One file's share of `build`'s work, which depends on nothing else, so the
+    Loader keeps it with the parsed file and a reload redoes only changed files."""
 
-    ok: bool
-    """no entry is repeated within the file, every alias has a key and no
-    entity is its own parent"""
-    count: int
     sources: dict[str, Source]
     entities: dict[str, Entity]
     facts: dict[str, Fact]
     locations: dict[str, Location]
-    alias_keys: list[tuple[str, list[str]]]
-    children: list[tuple[str, str]]
+    alias_keys: list[tuple[str, list[tuple[str, str]]]]
+    """(entity id, [(name, its index key)]) for every name of every entity"""
     entity_refs: set[str]
     fact_refs: set[str]
     paragraphs: dict[str, int]
@@ -314,33 +295,20 @@ class _FileIndex:
 def _file_index(f: ParsedFile) -> _FileIndex:
     if f.index is not None:
         return f.index
-    ok = True
     rel, lines = f.rel, f.lines
-    count = len(f.sources) + len(f.entities) + len(f.facts)
-    if len(lines) == count:  # as parse_file leaves it: every entry placed, in order
-        locations = {ref: Location(rel, line) for ref, line in lines.items()}
-    else:
-        locations = {}
-        for kind, items in (("source:", f.sources), ("entity:", f.entities), ("fact:", f.facts)):
-            for item in items:
-                ref = kind + item.id
-                locations[ref] = Location(rel, lines.get(ref))
+    locations = {}
+    for kind, items in (("source:", f.sources), ("entity:", f.entities), ("fact:", f.facts)):
+        for item in items:
+            ref = kind + item.id
+            locations[ref] = Location(rel, lines.get(ref))
     alias_keys = []
-    children = []
     entity_refs: set[str] = set()
     fact_refs: set[str] = set()
     for e in f.entities:
-        names = [e.id.replace("-", " "), e.name, *e.aliases]
-        if e.chinese_name:
-            names.append(e.chinese_name)
         # key(name), without filling normalize's cache with every alias
-        keys = [" ".join(tokens_uncached(name)) for name in names]
-        ok = ok and all(keys)
-        alias_keys.append((e.id, keys))
+        alias_keys.append((e.id, [(n, " ".join(tokens_uncached(n))) for n in e.names]))
         if e.parent is not None:
-            ok = ok and e.parent != e.id
             entity_refs.add(e.parent)
-            children.append((e.parent, e.id))
         for r in e.relations:
             entity_refs.add(r.target)
             fact_refs.update(r.facts)
@@ -361,8 +329,7 @@ def _file_index(f: ParsedFile) -> _FileIndex:
                 by_entity[eid] = [fid]
             elif ids[-1] != fid:
                 ids.append(fid)
-        cite = fact.cite
-        source, paragraph = cite.source, cite.paragraph
+        source, paragraph = fact.cite.source, fact.cite.paragraph
         ids = by_source.get(source)
         if ids is None:
             by_source[source] = [fid]
@@ -372,70 +339,130 @@ def _file_index(f: ParsedFile) -> _FileIndex:
             if paragraphs[source] < paragraph:
                 paragraphs[source] = paragraph
     entity_refs.update(by_entity)
-    tables = ({s.id: s for s in f.sources}, {e.id: e for e in f.entities},
-              {x.id: x for x in f.facts})
-    ok = ok and count == sum(map(len, tables))
-    f.index = _FileIndex(ok, count, *tables, locations, alias_keys, children, entity_refs,
+    f.index = _FileIndex({s.id: s for s in f.sources}, {e.id: e for e in f.entities},
+                         {x.id: x for x in f.facts}, locations, alias_keys, entity_refs,
                          fact_refs, paragraphs, by_entity, by_source)
     return f.index
 
 
-def _build_fast(files: list[ParsedFile]) -> KnowledgeBase | None:
-    """`build` of files that are all valid, from what each file worked out on its
-    own (and kept in the Loader's cache), so a reload redoes only the changed
-    file's share. The checks are whole-set ones: None as soon as one fails,
-    and `build` then goes through every entry to say what is wrong and where;
-    so a check added to `build` must be added here too. The result is the one
-    `build` makes: same tables, same order."""
-    if not files or any(f.problems or f.unreadable or f.broken for f in files):
-        return None
+def _references(f: ParsedFile) -> Iterator[tuple[str, str, str, str]]:
+    """(kind of the entry, its id, kind referred to, id referred to, how) for every
+    reference a file makes: walked only when a cheap whole-set check has failed,
+    to say which entry is wrong."""
+    for e in f.entities:
+        if e.parent is not None:
+            yield "entity", e.id, "entity", e.parent, f"parent {e.parent!r} is not a known entity"
+        for r in e.relations:
+            yield ("entity", e.id, "entity", r.target,
+                   f"relation target {r.target!r} is not a known entity")
+            for fid in r.facts:
+                yield ("entity", e.id, "fact", fid,
+                       f"relation to {r.target!r} cites unknown fact {fid!r}")
+        for attr, value in e.attributes.items():
+            for fid in value.facts:
+                yield "entity", e.id, "fact", fid, f"attribute {attr!r} cites unknown fact {fid!r}"
+    for fact in f.facts:
+        if fact.by is not None:
+            yield "fact", fact.id, "entity", fact.by, f"`by` {fact.by!r} is not a known entity"
+        for link, ids in (("disputes", fact.disputes), ("updates", fact.updates)):
+            for fid in ids:
+                yield "fact", fact.id, "fact", fid, f"{link} unknown fact {fid!r}"
+        for eid in (fact.subject, *fact.entities):
+            yield "fact", fact.id, "entity", eid, f"entity {eid!r} is not a known entity"
+
+
+def build(files: list[ParsedFile]) -> KnowledgeBase:
+    """Cross-check all files together and index them, or raise every problem.
+
+    Each check is a cheap whole-set test over what every file worked out on its
+    own (`_file_index`, kept between reloads); only a test that fails walks the
+    entries, to say which one is wrong and where."""
+    problems = [p for f in files for p in f.problems]
     indexes = [_file_index(f) for f in files]
-    if not all(x.ok for x in indexes):
-        return None
     sources: dict[str, Source] = {}
     entities: dict[str, Entity] = {}
     facts: dict[str, Fact] = {}
     locations: dict[str, Location] = {}
     for x in indexes:
-        sources.update(x.sources)
-        entities.update(x.entities)
-        facts.update(x.facts)
-        locations.update(x.locations)
-    if len(sources) + len(entities) + len(facts) != sum(x.count for x in indexes):
-        return None  # an id defined twice
-    entity_refs = set().union(*(x.entity_refs for x in indexes))
-    fact_refs = set().union(*(x.fact_refs for x in indexes))
-    if not (entities.keys() >= entity_refs and facts.keys() >= fact_refs):
-        return None
-    for x in indexes:
-        for source_id, paragraph in x.paragraphs.items():
-            source = sources.get(source_id)
-            if source is None or paragraph > source.paragraphs:
-                return None
+        for kind, table, mine in (("source", sources, x.sources), ("entity", entities, x.entities),
+                                  ("fact", facts, x.facts)):
+            again = table.keys() & mine.keys()  # ids another file defined first
+            for id_ in sorted(again, key=lambda i: x.locations[f"{kind}:{i}"].line or 0):
+                first, loc = locations[f"{kind}:{id_}"], x.locations[f"{kind}:{id_}"]
+                problems.append(Problem(loc.file, f"duplicate {kind} id (first defined at "
+                                                  f"{first.file}:{first.line})",
+                                        entry=id_, line=loc.line))
+            table.update(mine if not again else {k: v for k, v in mine.items() if k not in again})
+        for ref, loc in x.locations.items():
+            locations.setdefault(ref, loc)
+
+    broken = set().union(*(f.broken for f in files))
+    # With a file unreadable, any reference might point into it: say nothing.
+    some_unreadable = any(f.unreadable for f in files)
+
+    def report(kind: str, id_: str, message: str) -> None:
+        loc = locations.get(f"{kind}:{id_}", Location("?", None))
+        problems.append(Problem(loc.file, message, entry=id_, line=loc.line))
+
     alias_index: dict[str, str] = {}
     children: dict[str, list[str]] = defaultdict(list)
+    for x in indexes:
+        for eid, names in x.alias_keys:
+            clashed = set()  # its id, name and an alias often share one key: one report is enough
+            for name, k in names:
+                if not k:
+                    report("entity", eid, f"alias {name!r} has no letters or digits")
+                    continue
+                owner = alias_index.setdefault(k, eid)
+                if owner != eid and k not in clashed:
+                    clashed.add(k)
+                    report("entity", eid, f"alias {name!r} is also an alias of entity {owner!r}")
+        for e in x.entities.values():
+            if e.parent == e.id:
+                report("entity", e.id, "an entity cannot be its own parent")
+            elif e.parent in entities:
+                children[e.parent].append(e.id)
+
+    known = {"entity": entities, "fact": facts}
+    for f, x in zip(files, indexes, strict=True):
+        if (entities.keys() >= x.entity_refs and facts.keys() >= x.fact_refs) or some_unreadable:
+            continue
+        for kind, id_, target_kind, target, message in _references(f):
+            if target not in known[target_kind] and f"{target_kind}:{target}" not in broken:
+                report(kind, id_, message)
+
     by_entity: dict[str, list[str]] = defaultdict(list)
     by_source: dict[str, list[str]] = defaultdict(list)
     for x in indexes:
-        for eid, keys in x.alias_keys:
-            for k in keys:
-                if alias_index.setdefault(k, eid) != eid:
-                    return None
-        for parent, child in x.children:
-            children[parent].append(child)
         for eid, ids in x.by_entity.items():
-            by_entity[eid] += ids
+            if eid in entities:
+                by_entity[eid] += ids
         for source_id, ids in x.by_source.items():
-            by_source[source_id] += ids
-    return _knowledge_base(files, sources, entities, facts, alias_index, by_entity, by_source,
-                           children, locations)
+            source = sources.get(source_id)
+            if source is not None and x.paragraphs[source_id] <= source.paragraphs:
+                by_source[source_id] += ids
+                continue
+            for fid in ids:
+                paragraph = facts[fid].cite.paragraph
+                if source is None:
+                    if f"source:{source_id}" not in broken and not some_unreadable:
+                        report("fact", fid, f"source {source_id!r} is not a known source")
+                elif paragraph > source.paragraphs:
+                    report("fact", fid, f"paragraph {paragraph} is past the end of "
+                                        f"{source.id!r}, which has {source.paragraphs}")
+                else:
+                    by_source[source_id].append(fid)
 
-
-def _knowledge_base(files, sources, entities, facts, alias_index, by_entity, by_source, children,
-                    locations) -> KnowledgeBase:
+    if not files:
+        problems.append(Problem(".", "no .yaml files found in the knowledge directory"))
+    if problems:
+        raise KnowledgeError(problems)
     digest = hashlib.sha256()
     for f in sorted(files, key=lambda f: f.rel):
-        digest.update(f"{f.rel}\0{f.digest}\n".encode())
+        # the path inside the knowledge directory, not the directory's own name:
+        # the same files anywhere are the same version
+        inside = f.rel.partition("/")[2] or f.rel
+        digest.update(f"{inside}\0{f.digest}\n".encode())
     freeze = MappingProxyType
     return KnowledgeBase(
         sources=freeze(sources),
@@ -448,117 +475,6 @@ def _knowledge_base(files, sources, entities, facts, alias_index, by_entity, by_
         locations=freeze(locations),
         version=digest.hexdigest(),
     )
-
-
-def build(files: list[ParsedFile]) -> KnowledgeBase:
-    """Cross-check all files together and index them, or raise every problem."""
-    # The usual case, a valid base, in whole-set steps: a check added below must
-    # be added to _build_fast too (tests/knowledge/test_build_fast.py compares them).
-    kb = _build_fast(files)
-    if kb is not None:
-        return kb
-    problems = [p for f in files for p in f.problems]
-    sources: dict[str, Source] = {}
-    entities: dict[str, Entity] = {}
-    facts: dict[str, Fact] = {}
-    locations: dict[str, Location] = {}
-
-    def where(kind: str, id_: str) -> Location:
-        return locations.get(f"{kind}:{id_}", Location("?", None))
-
-    for f in files:
-        for kind, items, table in (
-            ("source", f.sources, sources),
-            ("entity", f.entities, entities),
-            ("fact", f.facts, facts),
-        ):
-            for item in items:
-                ref = f"{kind}:{item.id}"
-                line = f.lines.get(ref)
-                if item.id in table:
-                    first = locations[ref]
-                    problems.append(Problem(
-                        f.rel, f"duplicate {kind} id (first defined at {first.file}:{first.line})",
-                        entry=item.id, line=line))
-                    continue
-                table[item.id] = item
-                locations[ref] = Location(f.rel, line)
-
-    broken = set().union(*(f.broken for f in files))
-    # With a file unreadable, any reference might point into it: say nothing.
-    some_unreadable = any(f.unreadable for f in files)
-
-    def unknown(kind: str, id_: str, table: dict) -> bool:
-        return not (id_ in table or f"{kind}:{id_}" in broken or some_unreadable)
-
-    def report(kind: str, id_: str, message: str) -> None:
-        loc = where(kind, id_)
-        problems.append(Problem(loc.file, message, entry=id_, line=loc.line))
-
-    alias_index: dict[str, str] = {}
-    children: dict[str, list[str]] = defaultdict(list)
-    for e in entities.values():
-        names = [e.id.replace("-", " "), e.name, *e.aliases]
-        if e.chinese_name:
-            names.append(e.chinese_name)
-        clashed = set()  # its id, name and an alias often share one key: one report is enough
-        for name in names:
-            k = key(name)
-            if not k:
-                report("entity", e.id, f"alias {name!r} has no letters or digits")
-                continue
-            owner = alias_index.setdefault(k, e.id)
-            if owner != e.id and k not in clashed:
-                clashed.add(k)
-                report("entity", e.id, f"alias {name!r} is also an alias of entity {owner!r}")
-        if e.parent is not None:
-            if unknown("entity", e.parent, entities):
-                report("entity", e.id, f"parent {e.parent!r} is not a known entity")
-            elif e.parent == e.id:
-                report("entity", e.id, "an entity cannot be its own parent")
-            elif e.parent in entities:
-                children[e.parent].append(e.id)
-        for r in e.relations:
-            if unknown("entity", r.target, entities):
-                report("entity", e.id, f"relation target {r.target!r} is not a known entity")
-            for fid in r.facts:
-                if unknown("fact", fid, facts):
-                    report("entity", e.id, f"relation to {r.target!r} cites unknown fact {fid!r}")
-        for attr, value in e.attributes.items():
-            for fid in value.facts:
-                if unknown("fact", fid, facts):
-                    report("entity", e.id, f"attribute {attr!r} cites unknown fact {fid!r}")
-
-    by_entity: dict[str, list[str]] = defaultdict(list)
-    by_source: dict[str, list[str]] = defaultdict(list)
-    for fact in facts.values():
-        if fact.by is not None and unknown("entity", fact.by, entities):
-            report("fact", fact.id, f"`by` {fact.by!r} is not a known entity")
-        for link, ids in (("disputes", fact.disputes), ("updates", fact.updates)):
-            for fid in ids:
-                if unknown("fact", fid, facts):
-                    report("fact", fact.id, f"{link} unknown fact {fid!r}")
-        for eid in (fact.subject, *fact.entities):
-            if unknown("entity", eid, entities):
-                report("fact", fact.id, f"entity {eid!r} is not a known entity")
-            elif eid in entities and fact.id not in by_entity[eid][-1:]:
-                by_entity[eid].append(fact.id)
-        source = sources.get(fact.cite.source)
-        if source is None:
-            if unknown("source", fact.cite.source, sources):
-                    report("fact", fact.id, f"source {fact.cite.source!r} is not a known source")
-        elif fact.cite.paragraph > source.paragraphs:
-            report("fact", fact.id, f"paragraph {fact.cite.paragraph} is past the end of "
-                                    f"{source.id!r}, which has {source.paragraphs}")
-        else:
-            by_source[source.id].append(fact.id)
-
-    if not files:
-        problems.append(Problem(".", "no .yaml files found in the knowledge directory"))
-    if problems:
-        raise KnowledgeError(problems)
-    return _knowledge_base(files, sources, entities, facts, alias_index, by_entity, by_source,
-                           children, locations)
 
 
 def yaml_files(root: Path) -> list[Path]:
@@ -595,12 +511,9 @@ class Loader:
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
         self._cache: dict[str, _Entry] = {}
+        self._parts = SharedParts()
 
     def load(self) -> KnowledgeBase:
-        with paused_gc():
-            return self._load()
-
-    def _load(self) -> KnowledgeBase:
         if not self.root.is_dir():
             what = "is not a directory" if self.root.exists() else "does not exist"
             raise KnowledgeError([Problem(str(self.root), f"the knowledge directory {what}")])
@@ -625,7 +538,7 @@ class Loader:
             hit = self._cache.get(rel)
             fresh = hit is not None and hit[0] == signature and (
                 st.st_mtime_ns < hit[2] - RACY_NS or _same_bytes(path, hit[1].digest))
-            parsed = hit[1] if fresh else parse_file(path, rel)
+            parsed = hit[1] if fresh else parse_file(path, rel, self._parts)
             if not parsed.problems:  # a file that failed is retried next time
                 cache[rel] = (signature, parsed, started)
             files.append(parsed)

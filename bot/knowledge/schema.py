@@ -190,6 +190,15 @@ class Entity(Model):
     description: Text
     attributes: dict[AttributeKey, Attribute] = Field(default_factory=dict)
 
+    @property
+    def names(self) -> list[str]:
+        """Every name the entity answers to: its id read as words, its name, its
+        aliases and its Chinese name; the alias index holds each of them."""
+        names = [self.id.replace("-", " "), self.name, *self.aliases]
+        if self.chinese_name:
+            names.append(self.chinese_name)
+        return names
+
 
 # --- facts -------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ def to_json(answer: Answer) -> dict[str, Any]:
         ],
         "suggestions": list(answer.suggestions),
         "unknown": list(answer.unknown),
-        "columns": list(answer.columns),
+        "columns": [c.label for c in answer.columns],
         "rows": [asdict(r) for r in answer.rows],
         "sections": [asdict(s) for s in answer.sections],
     }

@@ -23,11 +23,12 @@ def render_text(answer: Answer) -> str:
     if answer.summary:
         out.append(answer.summary)
     if answer.rows:
-        width = max(map(display_width, answer.columns))
+        labels = [c.label for c in answer.columns]
+        width = max(map(display_width, labels))
         for row in answer.rows:
             marker = "  (they differ)" if row.differs else "  (the same)"
             out += ["", row.label + (marker if len(answer.columns) > 1 else "")]
-            for column, cell in zip(answer.columns, row.cells, strict=True):
+            for column, cell in zip(labels, row.cells, strict=True):
                 refs = "".join(f"[{notes[f]}]" for f in cell.facts if f in notes)
                 pad = " " * (width - display_width(column))
                 out.append(f"  {column}{pad}  {cell.text} {refs}".rstrip())

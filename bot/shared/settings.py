@@ -5,17 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class SettingsError(Exception):
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("; ".join(lines))
 
 
 class Settings(BaseSettings):
     """The token is a SecretStr so that printing the settings, or a traceback
     holding them, shows ********** instead of it."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (`SHARD_COUNT=` as .env.example ships it) means "not set".
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      env_ignore_empty=True)
 
     discord_token: SecretStr | None = None
     bot_prefix: str = "!"
@@ -34,6 +42,17 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return frozenset(int(v) for v in value.replace(" ", ",").split(",") if v)
         return value
+
+    @classmethod
+    def load(cls) -> Settings:
+        """The settings from the environment and `.env`, or SettingsError with one
+        line per bad value (never the value itself: it may be the token)."""
+        try:
+            return cls()
+        except ValidationError as exc:
+            lines = [f"{'.'.join(map(str, e['loc'])).upper() or 'settings'}: {e['msg']}"
+                     for e in exc.errors(include_input=False)]
+            raise SettingsError(lines) from None
 
     @field_validator("discord_token", mode="before")
     @classmethod

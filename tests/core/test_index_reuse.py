@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core import Engine, linker, search
+from bot.core import Engine
 from bot.knowledge import Loader
 from bot.shared.normalize import normalize, normalize_uncached, tokens, tokens_uncached
 from tests.knowledge.fixtures import FACTS, write_base
@@ -16,15 +16,15 @@ def _indexes(engine: Engine) -> tuple:
             engine.linker._sorted, engine.linker._up_to)
 
 
-def test_reloaded_engine_matches_a_fresh_one(tmp_path: Path, monkeypatch) -> None:
+def test_reloaded_engine_matches_a_fresh_one(tmp_path: Path) -> None:
     knowledge = write_base(tmp_path)
     kept = Loader(knowledge)
-    Engine(kept.load())
+    old = Engine(kept.load())
     (knowledge / "facts" / "main.yaml").write_text(
         FACTS.replace("Acme put out its first model.", "Acme's investors cheered a new chip."))
-    reused = _indexes(Engine(kept.load()))
-    monkeypatch.setattr(search, "_last", None)
-    monkeypatch.setattr(linker, "_last", None)
+    new = Engine(kept.load(), previous=old)
+    assert new.linker._pieces is old.linker._pieces  # the aliases did not change: taken over
+    reused = _indexes(new)
     fresh = _indexes(Engine(Loader(knowledge).load()))
     assert reused == fresh
     assert "cheered" in reused[3] and "put" not in reused[3]

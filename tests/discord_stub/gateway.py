@@ -40,6 +40,8 @@ class GatewayMixin:
         self.identify_payloads: list[dict[str, Any]] = []
         self.refused_intents = 0
         """intent bits the 'developer portal' has not enabled: IDENTIFY with any gets 4014"""
+        self.identify_close_code: int | None = None
+        """when set, every IDENTIFY is answered by closing with it (4004: authentication failed)"""
         self.gateway_received: list[dict[str, Any]] = []
         self.session_id: str | None = None
         self._seq = 0
@@ -84,6 +86,9 @@ class GatewayMixin:
             self.identify_payloads.append(data)
             if data.get("intents", 0) & self.refused_intents:
                 await ws.close(code=4014, message=b"Disallowed intent(s).")
+                return
+            if self.identify_close_code is not None:
+                await ws.close(code=self.identify_close_code, message=b"closed by DiscordStub")
                 return
             self.session_id, self._seq, self._ws = uuid.uuid4().hex, 0, ws
             ready = self._ready_payload()

@@ -75,3 +75,35 @@ def test_start_without_token_opens_the_console_and_says_why() -> None:
     assert result.returncode == 0
     assert "No DISCORD_TOKEN set" in result.stderr
     assert "compare <A> <B>" in result.stdout
+
+
+def test_the_shipped_env_example_copied_as_is_starts_the_console(tmp_path: Path) -> None:
+    """README step 2, `cp .env.example .env`: its empty values mean "not set"."""
+    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text())
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    result = subprocess.run([sys.executable, "-m", "bot", "start"], input="about deepseek\n",
+                            capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "DeepSeek" in result.stdout
+
+
+def test_a_bad_setting_is_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SHARD_COUNT=lots\n")
+    result = subprocess.run([sys.executable, "-m", "bot", "query", "about qwen"], capture_output=True,
+                            text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Bad setting (environment or .env): SHARD_COUNT: Input should be a valid integer, "
+        "unable to parse string as an integer"]
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`python -m bot query ... | head`: no BrokenPipeError traceback."""
+    err = tmp_path / "err.txt"
+    command = (f"yes timeline | head -n 3000 | {sys.executable} -m bot query 2>{err} | head -n 1")
+    result = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120,
+                            cwd=ROOT)
+    assert result.stdout.strip() == "Timeline"
+    assert "Traceback" not in err.read_text()
+    assert "BrokenPipe" not in err.read_text()

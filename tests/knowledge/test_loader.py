@@ -148,7 +148,7 @@ def test_reload_reparses_only_changed_files(tmp_path: Path, monkeypatch) -> None
     first = loader.load()
     parsed: list[str] = []
     real = loader_module.parse_file
-    monkeypatch.setattr(loader_module, "parse_file", lambda p, r: parsed.append(r) or real(p, r))
+    monkeypatch.setattr(loader_module, "parse_file", lambda p, r, parts: parsed.append(r) or real(p, r, parts))
     (knowledge / "sources.yaml").write_text(SOURCES.replace("Test Times", "Other Times"))
     second = loader.load()
     assert parsed == ["knowledge/sources.yaml"]
@@ -161,3 +161,41 @@ def test_fifo_is_refused_not_read(tmp_path: Path) -> None:
     os.mkfifo(knowledge / "pipe.yaml")
     (problem,) = problems_of(knowledge)
     assert problem == "knowledge/pipe.yaml: not a regular file"
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_reloads_leave_no_garbage_pinned(tmp_path: Path) -> None:
+    """A reload runs in a worker thread while the event loop goes on making garbage:
+    cycles made meanwhile must still be collected, and nothing is frozen."""
+    import gc
+    import threading
+    import weakref
+
+    knowledge = write_base(tmp_path)
+    loader = Loader(knowledge)
+    alive = []
+    for n in range(5):
+        cycle = _Cycle()
+        alive.append(weakref.ref(cycle))
+        del cycle  # garbage now, collectable only by the cycle collector
+        (knowledge / "facts" / "main.yaml").write_text(FACTS.replace("first model", f"model {n}"))
+        worker = threading.Thread(target=loader.load)
+        worker.start()
+        worker.join()
+    gc.collect()
+    assert [ref for ref in alive if ref() is not None] == []
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
+
+
+def test_the_version_depends_on_the_files_not_the_directory_name(tmp_path: Path) -> None:
+    first = write_base(tmp_path / "a")
+    second = tmp_path / "b" / "knowledge-p1"
+    second.parent.mkdir()
+    first.rename(second)
+    copy = write_base(tmp_path / "c")
+    assert load(second).version == load(copy).version

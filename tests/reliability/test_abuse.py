@@ -18,6 +18,7 @@ import pytest
 
 from bench import generate
 from bot.core import Engine, route
+from bot.core.wording import entity_label
 from bot.frontends.discord.client import PER, RATE
 from bot.frontends.discord.embeds import MESSAGE, answer_pages, plain
 from bot.frontends.discord.runner import build_bot
@@ -98,7 +99,7 @@ def big_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_long_answers_are_paged_within_discords_limits(big_base: Path) -> None:
     engine = Engine(load(big_base))
-    labels = [engine.entity_label(e) for e in engine.kb.entities.values()]
+    labels = [entity_label(e) for e in engine.kb.entities.values()]
     for command in ("entities", "timeline", "sources", "entities company"):
         pages = answer_pages(route(engine, command), engine.kb.short_version)
         assert len(pages) > 1, command

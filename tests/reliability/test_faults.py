@@ -113,11 +113,11 @@ def served(engine: Engine, views: dict, abouts: dict) -> int:
     that every entity's `about` is unchanged too."""
     for eid, answer in abouts.items():
         assert route(engine, f"about {engine.kb.entities[eid].name}") == answer, eid
-    return sum(fid in engine.kb.facts and engine.view(fid) == view for fid, view in views.items())
+    return sum(fid in engine.kb.facts and engine.fact_view(fid) == view for fid, view in views.items())
 
 
 def snapshot(engine: Engine) -> tuple[dict, dict]:
-    return ({fid: engine.view(fid) for fid in engine.kb.facts},
+    return ({fid: engine.fact_view(fid) for fid in engine.kb.facts},
             {eid: route(engine, f"about {e.name}") for eid, e in engine.kb.entities.items()})
 
 

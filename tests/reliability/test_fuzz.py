@@ -20,10 +20,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from bot.core import Engine, route, run
-from bot.core.answers import Answer, Cell, Cite, FactView, Kind, Row, Section
+from bot.core.answers import Answer, Cell, Cite, Column, FactView, Kind, Row, Section
 from bot.core.router import NAMES
 from bot.frontends.discord.embeds import DESCRIPTION, answer_pages, clip
 from bot.knowledge import load
+from bot.knowledge.schema import Nature
 from tests.frontends.discord.conftest import BOT_ID, CHANNEL_ID, GUILD_ID, World
 from tests.paths import FT_BASE
 from tests.reliability.limits import (
@@ -133,12 +134,14 @@ text = st.one_of(st.text(max_size=40),
 cite = st.builds(Cite, st.text(max_size=5), text, text, st.just("Mar 2025"), st.booleans(),
                  st.integers(1, 99))
 fact = st.builds(FactView, st.text(min_size=1, max_size=8), text, st.just("x"), st.just("market"),
-                 st.sampled_from(["reported", "analysis", "forecast"]), st.just("Mar 2025"), cite)
+                 st.sampled_from(list(Nature)), st.just("Mar 2025"), cite,
+                 st.one_of(st.none(), text))
 
 
 @st.composite
 def answers(draw) -> Answer:
-    columns = tuple(draw(st.lists(text, max_size=4)))
+    columns = tuple(draw(st.lists(st.builds(Column, st.just("x"), text, st.one_of(st.none(), text)),
+                                  max_size=4)))
     rows = tuple(Row(draw(text), tuple(Cell(draw(text), tuple(draw(st.lists(st.text(max_size=8),
                                                                             max_size=3))))
                                        for _ in columns))

@@ -34,7 +34,7 @@ async def main(knowledge: Path, target: Path) -> dict:
     warm = await bot.reload_knowledge()
     assert warm.ok, warm.problems
     engine = bot.engine
-    views = {fid: engine.view(fid) for fid in engine.kb.facts}
+    views = {fid: engine.fact_view(fid) for fid in engine.kb.facts}
     abouts = {eid: route(engine, f"about {e.name}") for eid, e in engine.kb.entities.items()}
     target.chmod(0)
     simulated = False
@@ -61,7 +61,7 @@ async def main(knowledge: Path, target: Path) -> dict:
         "ok": result.ok,
         "problems": list(result.problems),
         "same_engine": now is engine,
-        "served": sum(now.view(fid) == view for fid, view in views.items()),
+        "served": sum(now.fact_view(fid) == view for fid, view in views.items()),
         "facts": len(views),
         "abouts_same": all(route(now, f"about {now.kb.entities[e].name}") == a
                            for e, a in abouts.items()),

@@ -31,3 +31,12 @@ def test_token_from_dotenv(tmp_path, monkeypatch) -> None:
     env = tmp_path / ".env"
     env.write_text("DISCORD_TOKEN=from-dotenv\n")
     assert Settings(_env_file=env).discord_token.get_secret_value() == "from-dotenv"
+
+
+def test_empty_values_mean_not_set(tmp_path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("SHARD_COUNT=\nBOT_PREFIX=\nMAINTAINER_USER_IDS=\n")
+    settings = Settings(_env_file=env)
+    assert settings.shard_count is None
+    assert settings.bot_prefix == "!"
+    assert settings.maintainer_user_ids == frozenset()

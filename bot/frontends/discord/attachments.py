@@ -10,15 +10,17 @@ from dataclasses import replace
 import discord
 
 from bot.core import Answer, Engine
-from bot.output.pictures import picture_for
+from bot.core.answers import Picture, PictureKind
+from bot.frontends.discord.replies import reports_errors
+from bot.output.pictures import PictureCache, picture_for
 
 FILENAME = "picture.png"
 
 
-async def draw(engine: Engine, answer: Answer) -> discord.File | None:
+async def draw(engine: Engine, answer: Answer, cache: PictureCache) -> discord.File | None:
     """Rendering takes a few hundred milliseconds: a worker thread keeps the
     loop answering everyone else meanwhile (the cache makes repeats instant)."""
-    png = await asyncio.to_thread(picture_for, engine.kb, answer)
+    png = await asyncio.to_thread(picture_for, engine.kb, answer, cache)
     return discord.File(io.BytesIO(png), filename=FILENAME) if png else None
 
 
@@ -41,11 +43,14 @@ class CardButton(discord.ui.DynamicItem[discord.ui.Button], template=r"card:(?P<
     def fits(entity_ids: tuple[str, ...]) -> bool:
         return len("card:" + ",".join(entity_ids)) <= 100
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True)
-        engine = interaction.client.engine  # type: ignore[attr-defined]
+        bot = interaction.client
+        engine = bot.engine  # type: ignore[attr-defined]
         answer = engine.compare(list(self.entity_ids))
-        file = await draw(engine, replace(answer, meta={**answer.meta, "card": "1"}))
+        file = await draw(engine, replace(answer, picture=Picture(PictureKind.CARD)),
+                          bot.pictures)  # type: ignore[attr-defined]
         if file is None:
             await interaction.followup.send(answer.summary or "Nothing to draw.", ephemeral=True)
             return

@@ -19,8 +19,7 @@ from bot.frontends.discord.feedback import VoteButton, add_vote_buttons
 from bot.frontends.discord.paging import NO_MENTIONS, Paginator
 from bot.knowledge import KnowledgeError, Loader
 from bot.knowledge.diff import KnowledgeDiff, diff
-from bot.knowledge.loader import paused_gc
-from bot.output.pictures import picture_kind, warm_up
+from bot.output.pictures import PictureCache, warm_up
 from bot.services.querylog import QueryLog, alog_answer
 from bot.shared.settings import Settings
 
@@ -61,6 +60,8 @@ class RaceBot(commands.AutoShardedBot):
         self.settings = settings
         self.engine = engine
         self.loader = loader
+        self.pictures = PictureCache()
+        """PNGs drawn for this bot, per fact-base version"""
         self.sync_guild = sync_guild
         self.reload_lock = asyncio.Lock()
         self.cooldown = commands.Cooldown(RATE, PER)
@@ -143,10 +144,10 @@ class RaceBot(commands.AutoShardedBot):
         if query_id is not None and answer.kind in VOTABLE:
             add_vote_buttons(view, query_id)
         extra: dict = {"view": view} if view.children else {}
-        if picture_kind(answer):
+        if answer.picture is not None:
             if isinstance(destination, commands.Context):
                 await destination.defer()  # drawing may pass the 3-second deadline
-            file = await draw(engine, answer)
+            file = await draw(engine, answer, self.pictures)
             if file is not None:
                 pages[0].set_image(url=f"attachment://{file.filename}")
                 extra["file"] = file
@@ -176,11 +177,10 @@ class RaceBot(commands.AutoShardedBot):
         100,000 facts on the event loop stalled it for 0.2-0.6 s; see bench/reload_stall.py).
         `retired` holds the old base's entries so that they are freed by `_release`, a piece
         at a time, and not all at once on the event loop when the old engine goes."""
-        with paused_gc():
-            new = Engine(self.loader.load())
-            kb = old.kb
-            retired = [*kb.facts.values(), *kb.entities.values(), *kb.sources.values()]
-            return new, diff(kb, new.kb), retired
+        new = Engine(self.loader.load(), previous=old)
+        kb = old.kb
+        retired = [*kb.facts.values(), *kb.entities.values(), *kb.sources.values()]
+        return new, diff(kb, new.kb), retired
 
 
 def _release(retired: list) -> None:

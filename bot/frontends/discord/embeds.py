@@ -88,7 +88,7 @@ def _comparison(answer: Answer, footer: str) -> discord.Embed:
         mark = "" if row.differs else " (same)"
         value = "\n".join(
             f"**{col}**: {cell.text} " + "".join(f"[{notes[f]}]" for f in cell.facts if f in notes)
-            for col, cell in zip(answer.columns, row.cells, strict=True)
+            for col, cell in zip((c.label for c in answer.columns), row.cells, strict=True)
         )
         _add_field(embed, row.label + mark, value)
     for section in answer.sections:

@@ -11,7 +11,7 @@ import re
 
 import discord
 
-from bot.frontends.discord.paging import NO_MENTIONS
+from bot.frontends.discord.replies import NO_MENTIONS, reports_errors
 
 
 class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:(?P<up>[ud]):(?P<qid>\d+)"):
@@ -27,6 +27,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:(?P<
                              match: re.Match[str], /) -> VoteButton:
         return cls(int(match["qid"]), match["up"] == "u")
 
+    @reports_errors
     async def callback(self, interaction: discord.Interaction) -> None:
         querylog = interaction.client.querylog  # type: ignore[attr-defined]
         counted = await querylog.avote(self.query_id, f"discord:{interaction.user.id}", self.up)

@@ -6,7 +6,7 @@ import contextlib
 
 import discord
 
-NO_MENTIONS = discord.AllowedMentions.none()
+from bot.frontends.discord.replies import NO_MENTIONS, reply, unexpected
 
 
 class Paginator(discord.ui.View):
@@ -46,6 +46,12 @@ class Paginator(discord.ui.View):
     @discord.ui.button(label="Next ▶", style=discord.ButtonStyle.primary, custom_id="page:next")
     async def next(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         await self._show(interaction, self.index + 1)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception,
+                       item: discord.ui.Item, /) -> None:
+        """The reply any failure gets: an error id, to the presser only (discord.py would
+        only log it)."""
+        await reply(interaction, unexpected(error, item))
 
     async def on_timeout(self) -> None:
         for child in self.children:

@@ -7,19 +7,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from bot.core.answers import Answer, Kind
+from bot.core.answers import LANDSCAPE_TOP_N, Answer, Kind, PictureKind
+from bot.core.landscape import landscape_graph, resolve_focus
 from bot.knowledge import KnowledgeBase
-from bot.output.pictures.landscape import TOP_N, resolve_focus
-
-
-def picture_kind(answer: Answer) -> str | None:
-    """The picture an answer asks for: "landscape", "card" (a comparison made
-    with --card), or None. Front ends ask this before drawing off the loop."""
-    if answer.kind is Kind.PICTURE and answer.meta.get("picture") == "landscape":
-        return "landscape"
-    if answer.kind is Kind.COMPARISON and answer.meta.get("card"):
-        return "card"
-    return None
 
 
 class PictureCache:
@@ -41,10 +31,6 @@ class PictureCache:
     def __len__(self) -> int:
         return len(self._items)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
     def get(self, key: Hashable, draw: Callable[[], bytes]) -> bytes:
         with self._lock:
             if key in self._items:
@@ -60,10 +46,10 @@ class PictureCache:
                 self._items.popitem(last=False)
         return data
 
-    def landscape(self, kb: KnowledgeBase, focus: str | None = None, top_n: int = TOP_N) -> bytes:
+    def landscape(self, kb: KnowledgeBase, focus: str | None = None,
+                  top_n: int = LANDSCAPE_TOP_N) -> bytes:
         """The landscape PNG; focus is an entity id, name or alias (KeyError if unknown)."""
         from bot.output.pictures.draw import render_landscape
-        from bot.output.pictures.landscape import landscape_graph
 
         focus_id = None
         if focus is not None and focus.strip():
@@ -82,11 +68,10 @@ class PictureCache:
         return self.get((kb.version, "card", answer.entities), lambda: render_compare_card(answer))
 
     def picture_for(self, kb: KnowledgeBase, answer: Answer) -> bytes | None:
-        """The PNG an answer asks for (see picture_kind), or None."""
-        kind = picture_kind(answer)
-        if kind == "landscape":
-            top_n = int(answer.meta.get("top_n") or TOP_N)
-            return self.landscape(kb, answer.meta.get("focus") or None, top_n)
-        if kind == "card":
-            return self.compare_card(kb, answer)
-        return None
+        """The PNG an answer asks for (`answer.picture`), or None."""
+        picture = answer.picture
+        if picture is None:
+            return None
+        if picture.kind is PictureKind.LANDSCAPE:
+            return self.landscape(kb, picture.focus, picture.top_n)
+        return self.compare_card(kb, answer)

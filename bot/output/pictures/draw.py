@@ -24,8 +24,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
 
 from bot.core.answers import Answer
+from bot.core.landscape import LandscapeGraph, MarketSignal, Node
 from bot.output.pictures.fonts import families
-from bot.output.pictures.landscape import LandscapeGraph, MarketSignal, Node
 
 WIDTH = 1200
 DPI = 100
@@ -470,12 +470,6 @@ def _landscape_caption(graph: LandscapeGraph) -> list[str]:
 # --- the comparison card -------------------------------------------------------------
 
 
-def _split_label(column: str) -> tuple[str, str | None]:
-    """'DeepSeek (深度求索)' -> ('DeepSeek', '深度求索'), as the engine writes labels."""
-    m = re.fullmatch(r"(.+?) \(([^()]+)\)", column)
-    return (m.group(1), m.group(2)) if m else (column, None)
-
-
 def _card_sizes(columns: int) -> tuple[float, float]:
     """(body, header) font sizes in points: larger for fewer columns."""
     body = {1: 20, 2: 19, 3: 16.5}.get(columns, 15)
@@ -513,7 +507,7 @@ def _render_compare_card(answer: Answer) -> bytes:
     line_h = body * PX * 1.32
 
     title_lines = t.wrap(answer.title, inner, 28, "bold")
-    headers = [_split_label(c) for c in answer.columns]
+    headers = [(c.name, c.chinese_name) for c in answer.columns]
     head_lines = [t.wrap(name, col_w - 2 * pad, head, "bold") for name, _ in headers]
     head_rows = max(len(n) + (1 if zh else 0) for n, (_, zh) in zip(head_lines, headers, strict=True))
     head_h = head_rows * head * PX * 1.3 + 2 * pad

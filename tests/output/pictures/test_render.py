@@ -12,10 +12,11 @@ import pytest
 from matplotlib.image import imread
 
 from bot.core import Kind, route
+from bot.core.landscape import landscape_graph
 from bot.frontends.cli import main
-from bot.output.pictures import PictureCache, draw, fonts, landscape_graph, picture_for
+from bot.output.pictures import PictureCache, draw, fonts, picture_for
 from bot.output.pictures.draw import WIDTH, png_size
-from tests.output.pictures.synthetic import synthetic_base
+from tests.core.synthetic_base import synthetic_base
 from tests.paths import FT_BASE
 
 
@@ -61,7 +62,7 @@ def test_focus_landscape_png(engine, drawn) -> None:
 
 def test_compare_card_shows_both_names(engine, drawn) -> None:
     answer = route(engine, "compare deepseek qwen --card")
-    assert answer.columns == ("DeepSeek (深度求索)", "Qwen (通义千问)")
+    assert [c.label for c in answer.columns] == ["DeepSeek (深度求索)", "Qwen (通义千问)"]
     image = decode(draw.render_compare_card(answer))
     assert image.shape[1] == WIDTH and 500 < image.shape[0] < 2000
     (texts,) = drawn

@@ -26,6 +26,14 @@ class Answers(commands.Cog):
     def __init__(self, bot: RaceBot) -> None:
         self.bot = bot
 
+    async def cog_check(self, ctx: commands.Context) -> bool:
+        """Answers are embeds: where the bot may not embed, it says so in plain words, not
+        with an error id for Discord's 403. Slash answers are the interaction's webhook
+        reply, which the bot's channel permissions do not govern."""
+        if ctx.interaction is None and not ctx.bot_permissions.embed_links:
+            raise commands.BotMissingPermissions(["embed_links"])
+        return True
+
     async def reply(self, ctx: commands.Context, command: str, text: str) -> None:
         engine, started = self.bot.engine, time.perf_counter()  # one engine per answer
         await self.send(ctx, run(engine, command, text), engine, started)

@@ -1,5 +1,5 @@
 """The landscape as data: who makes, rivals, partners with and belongs to whom,
-and what the market makes of each company. Nothing here draws; render.py does.
+and what the market makes of each company. Pure data: bot/output/pictures draws it.
 
 Market signal, the rule (deterministic, from the fact base alone)
 -----------------------------------------------------------------
@@ -35,21 +35,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
+from bot.core.answers import LANDSCAPE_TOP_N as TOP_N
+from bot.core.wording import MAKER, TWO_WAY, date_label
 from bot.knowledge import KnowledgeBase
-from bot.knowledge.schema import Category, EntityKind
+from bot.knowledge.schema import Category, EntityKind, RelationType
+from bot.shared.formats import plural
 from bot.shared.normalize import key
 
-if TYPE_CHECKING:
-    from bot.core.answers import Answer
-    from bot.core.engine import Engine
-
-TOP_N = 60
-"""At most this many entities are drawn; a larger base shows those with most facts."""
-
-EDGE_KINDS = ("maker", "rival", "peer", "published_on", "part_of")
-SYMMETRIC = frozenset({"rival", "peer"})
+EDGE_KINDS = (MAKER, RelationType.RIVAL, RelationType.PEER, RelationType.PUBLISHED_ON,
+              RelationType.PART_OF)
 
 
 class MarketSignal(StrEnum):
@@ -206,16 +201,12 @@ class LandscapeGraph:
 
     @property
     def summary(self) -> str:
-        shown = f"{_count(len(self.nodes), 'entity', 'entities')}, {_count(len(self.edges), 'link')}"
+        shown = f"{plural(len(self.nodes), 'entity', 'entities')}, {plural(len(self.edges), 'link')}"
         if self.truncated:
             around = " around the focus" if self.focus else ""
             shown += (f": the {len(self.nodes)} with the most facts of {self.candidates:,}"
                       f"{around} (top {self.top_n} only)")
         return shown + "."
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 def resolve_focus(kb: KnowledgeBase, focus: str) -> str | None:
@@ -270,12 +261,12 @@ def landscape_graph(kb: KnowledgeBase, focus: str | None = None, top_n: int = TO
     for eid in chosen:
         e = kb.entities[eid]
         if e.parent in shown:
-            edges.setdefault(("maker", e.parent, eid), Edge(e.parent, eid, "maker"))
+            edges.setdefault((MAKER, e.parent, eid), Edge(e.parent, eid, MAKER))
         for r in e.relations:
             if r.target not in shown or r.target == eid:
                 continue
             kind = r.type.value
-            k = (kind, *sorted((eid, r.target))) if kind in SYMMETRIC else (kind, eid, r.target)
+            k = (kind, *sorted((eid, r.target))) if r.type in TWO_WAY else (kind, eid, r.target)
             if k in edges:
                 old = edges[k]
                 merged = tuple(dict.fromkeys((*old.facts, *r.facts)))
@@ -304,8 +295,6 @@ def landscape_graph(kb: KnowledgeBase, focus: str | None = None, top_n: int = TO
         fact = kb.facts.get(fid)
         if fact is not None:
             cited[fact.cite.source] += 1
-    from bot.core.engine import date_label  # the engine's date style; imported late: no cycle
-
     sources = tuple(
         SourceRef(s.id, s.outlet, s.title, date_label(s.published), s.date_inferred)
         for s in sorted((kb.sources[sid] for sid in cited), key=lambda s: (-cited[s.id], s.id)))
@@ -322,48 +311,3 @@ def landscape_graph(kb: KnowledgeBase, focus: str | None = None, top_n: int = TO
         version=kb.version,
         hints=tuple(hints),
     )
-
-
-# --- as an answer ----------------------------------------------------------------
-
-_EDGE_PHRASES = {
-    "maker": "{a} makes {b}",
-    "rival": "{a} competes with {b}",
-    "peer": "{a} and {b} are peers",
-    "published_on": "{a} publishes on {b}",
-    "part_of": "{a} is one of {b}",
-}
-MAX_LINK_LINES = 30
-
-
-def landscape_answer(engine: Engine, focus: str = "", top_n: int = TOP_N) -> Answer:
-    """The `landscape [name]` command: an Answer of kind PICTURE whose text says
-    what the picture shows; front ends draw it with `picture_for`."""
-    from bot.core.answers import Answer, Kind, Section
-
-    focus = focus.strip()
-    focus_id = None
-    if focus:
-        resolution = engine.linker.resolve(focus)
-        if resolution.entity_id is None:
-            return engine.did_you_mean(focus, resolution, "landscape")
-        focus_id = resolution.entity_id
-    graph = landscape_graph(engine.kb, focus_id, top_n)
-    names = {n.id: n.name for n in graph.nodes}
-    signal_lines = tuple(f"{n.name}: {', '.join(n.signals)}" for n in graph.nodes if n.signals)
-    link_lines = [_EDGE_PHRASES[e.kind].format(a=names[e.source], b=names[e.target])
-                  for e in graph.edges]
-    if len(link_lines) > MAX_LINK_LINES:
-        more = len(link_lines) - MAX_LINK_LINES
-        link_lines = [*link_lines[:MAX_LINK_LINES], f"…and {more} more (see the picture)"]
-    sections = []
-    if signal_lines:
-        sections.append(Section("Market signals (from market facts)", signal_lines))
-    if link_lines:
-        sections.append(Section("Links", tuple(link_lines)))
-    cited = dict.fromkeys(f for n in graph.nodes for f in n.signal_facts)
-    cited.update(dict.fromkeys(f for e in graph.edges for f in e.facts))
-    return Answer(Kind.PICTURE, graph.title, query=focus, summary=graph.summary,
-                  sections=tuple(sections), facts=tuple(engine.view(f) for f in cited),
-                  entities=graph.ids, command="landscape",
-                  meta={"picture": "landscape", "focus": focus_id or "", "top_n": str(top_n)})

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core import Kind, route
-from bot.output.pictures import MarketSignal, landscape_graph
-from bot.output.pictures.landscape import classify, primary_signal
-from tests.output.pictures.synthetic import synthetic_base
+from bot.core.answers import Picture, PictureKind
+from bot.core.landscape import MarketSignal, classify, landscape_graph, primary_signal
+from tests.core.synthetic_base import synthetic_base
 
 
 @pytest.fixture(scope="module")
@@ -139,34 +139,24 @@ def test_a_large_base_is_cut_to_top_n_and_says_so() -> None:
 def test_the_landscape_command(engine) -> None:
     answer = route(engine, "landscape")
     assert answer.kind is Kind.PICTURE and answer.command == "landscape"
-    assert answer.meta["picture"] == "landscape" and answer.meta["focus"] == ""
+    assert answer.picture == Picture(PictureKind.LANDSCAPE, focus=None)
     assert set(answer.entities) == set(engine.kb.entities)
     lines = [line for s in answer.sections for line in s.lines]
     assert "Baidu: underperforming" in lines
     assert "Alibaba makes Qwen" in lines
     assert answer.sources and answer.sources[0].outlet == "Financial Times"
     focused = route(engine, "!landscape deep seek")
-    assert focused.meta["focus"] == "deepseek" and focused.title.startswith("Around DeepSeek")
+    assert focused.picture.focus == "deepseek" and focused.title.startswith("Around DeepSeek")
     assert route(engine, "landscape huawei").kind is Kind.NOT_FOUND
     assert any("landscape" in line for line in route(engine, "help").sections[0].lines)
 
 
 def test_compare_card_flag(engine) -> None:
     card = route(engine, "compare deepseek qwen --card")
-    assert card.kind is Kind.COMPARISON and card.meta.get("card") == "1"
+    assert card.kind is Kind.COMPARISON and card.picture == Picture(PictureKind.CARD)
     assert card.entities == ("deepseek", "qwen")
     plain = route(engine, "compare deepseek qwen")
-    assert "card" not in plain.meta
+    assert plain.picture is None
     assert (card.columns, card.rows) == (plain.columns, plain.rows)
     assert route(engine, "compare deepseek huawei --card").kind is Kind.NOT_FOUND
-    assert "card" not in route(engine, "about deepseek --card").meta
-
-
-def test_picture_kind_is_asked_of_the_answer(engine) -> None:
-    from bot.core import route
-    from bot.output.pictures import picture_kind
-
-    assert picture_kind(route(engine, "landscape deepseek")) == "landscape"
-    assert picture_kind(route(engine, "compare deepseek qwen --card")) == "card"
-    assert picture_kind(route(engine, "compare deepseek qwen")) is None
-    assert picture_kind(route(engine, "about deepseek")) is None
+    assert route(engine, "about deepseek --card").picture is None

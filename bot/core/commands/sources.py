@@ -1,0 +1,41 @@
+"""`sources [name]`: the articles behind the facts, newest first, and what each
+one is cited for."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.core.answers import Answer, Kind, Section
+from bot.core.wording import date_label
+from bot.shared.formats import plural
+
+if TYPE_CHECKING:
+    from bot.core.engine import Engine
+
+
+def answer(engine: Engine, name: str = "") -> Answer:
+    entity_id, refusal = engine.scope(name, "sources")
+    if refusal:
+        return refusal
+    kb = engine.kb
+    about = set(kb.facts_by_entity.get(entity_id, ())) if entity_id else None
+    sections, listed = [], []
+    for source in sorted(kb.sources.values(), key=lambda s: (s.published, s.id), reverse=True):
+        ids = [f for f in kb.facts_by_source.get(source.id, ()) if about is None or f in about]
+        if not ids:
+            continue
+        inferred = " (date inferred)" if source.date_inferred else ""
+        head = [f"{source.outlet}, {date_label(source.published)}{inferred}",
+                f"Record: {source.record}"]
+        if source.url:
+            head.append(source.url)
+        ids.sort(key=lambda f: (kb.facts[f].cite.paragraph, f))
+        listed += ids
+        cited = [f"¶{kb.facts[f].cite.paragraph}: {kb.facts[f].statement}" for f in ids]
+        sections.append(Section(f"“{source.title}”",
+                                (*head, f"Cited by {plural(len(ids), 'fact')}:", *cited)))
+    title = f"Sources on {engine.name(entity_id)}" if entity_id else "Sources"
+    return Answer(Kind.SOURCES, title, query=name, summary=f"{plural(len(sections), 'source')}.",
+                  sections=tuple(sections), facts=tuple(engine.fact_view(f) for f in listed),
+                  entities=(entity_id,) if entity_id else (),
+                  command="sources")

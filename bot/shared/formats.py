@@ -1,0 +1,39 @@
+"""Small wording helpers every layer shares, after RoboDanny's cogs/utils/formats.py:
+one place decides how a list or a count reads, so replies never say "1 source(s)"."""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+from collections.abc import Iterable
+
+
+def human_join(items: Iterable[str], conjunction: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """'1 source', '2 sources', '1,200 entities' (plural(n, 'entity', 'entities'))."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
+def shorten(text: str, width: int) -> str:
+    """At most `width` characters, cut at a word, with an ellipsis when cut; text
+    with no spaces to cut at (Chinese) is cut where it reaches the width."""
+    short = textwrap.shorten(text, width, placeholder="…")
+    if short == "…" and text.strip():
+        return " ".join(text.split())[: width - 1] + "…"
+    return short
+
+
+def quote_input(text: str, width: int = 80) -> str:
+    """What the user typed, quoted back in a reply: letters, digits, marks and a few
+    harmless signs only, shortened, so nothing typed can format, ping or reorder the
+    text around it (a code fence, "@everyone", a right-to-left override)."""
+    kept = "".join(c if unicodedata.category(c)[0] in "LMN" or c in "-.'’&+/" else " "
+                   for c in text)
+    return shorten(kept, width) or "that"
