@@ -74,3 +74,9 @@ def test_no_sentence_of_any_source_is_copied(kb) -> None:
         copied = [" ".join(words[i : i + 8]) for i in range(len(words) - 7)
                   if tuple(words[i : i + 8]) in shingles]
         assert not copied, f"{path.name} copies a source: {copied[:3]}"
+@needs_seeds
+def test_every_text_in_shared_seeds_is_a_source(kb) -> None:
+    named = {s.seed_file for s in kb.sources.values()}
+    assert {p.name for p in SEEDS.glob("*.txt")} - named == set()
+
+
