@@ -85,9 +85,8 @@ def typo_budget(length: int) -> int:
 class Mention:
     entity_id: str
     text: str
-    start: int
     end: int
-    exact: bool
+    """the index of the token after the mention"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +251,7 @@ class Linker:
             span = " ".join(toks[i : i + n])
             eid = self.aliases.get(span)
             if eid is not None:
-                return Mention(eid, span, i, i + n, exact=True)
+                return Mention(eid, span, i + n)
         return None
 
     def _fuzzy_at(
@@ -271,7 +270,7 @@ class Linker:
                 continue
             near = self._near(span)
             if near and (len(near) == 1 or near[0][0] < near[1][0]):
-                return Mention(near[0][1], span, i, i + n, exact=False)
+                return Mention(near[0][1], span, i + n)
             if near and n == 1:
                 suggestions = tuple(eid for _, eid in near[:MAX_SUGGESTIONS])
                 unresolved.append(Unresolved(span, suggestions))

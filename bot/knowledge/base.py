@@ -76,7 +76,3 @@ class KnowledgeBase:
             f"{c['sources']} sources, {c['entities']} entities, {c['aliases']} aliases, "
             f"{c['facts']} facts (version {self.short_version})"
         )
-
-    def maker_of(self, entity_id: str) -> Entity | None:
-        parent = self.entities[entity_id].parent
-        return self.entities[parent] if parent else None

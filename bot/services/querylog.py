@@ -30,7 +30,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from bot.core import Answer, Engine
 from bot.shared.normalize import key, normalize
@@ -293,9 +293,6 @@ class QueryLog:
             except (sqlite3.Error, OSError, ValueError) as exc:
                 self._give_up(exc)
                 return False
-
-    async def arecord(self, **fields: Any) -> int | None:
-        return await asyncio.to_thread(lambda: self.record(**fields))
 
     async def avote(self, query_id: int, voter_key: str, up: bool) -> bool:
         return await asyncio.to_thread(self.vote, query_id, voter_key, up)

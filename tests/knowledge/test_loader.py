@@ -148,7 +148,8 @@ def test_reload_reparses_only_changed_files(tmp_path: Path, monkeypatch) -> None
     first = loader.load()
     parsed: list[str] = []
     real = loader_module.parse_file
-    monkeypatch.setattr(loader_module, "parse_file", lambda p, r, parts: parsed.append(r) or real(p, r, parts))
+    monkeypatch.setattr(loader_module, "parse_file",
+                        lambda p, r, parts: parsed.append(r) or real(p, r, parts))
     (knowledge / "sources.yaml").write_text(SOURCES.replace("Test Times", "Other Times"))
     second = loader.load()
     assert parsed == ["knowledge/sources.yaml"]

@@ -20,7 +20,7 @@ from bench import generate
 from bot.core import Engine, route
 from bot.core.wording import entity_label
 from bot.frontends.discord.client import PER, RATE
-from bot.frontends.discord.embeds import MESSAGE, answer_pages, plain
+from bot.frontends.discord.embeds import MESSAGE, answer_pages, clip
 from bot.frontends.discord.runner import build_bot
 from bot.knowledge import load
 from bot.shared.settings import Settings
@@ -117,7 +117,7 @@ def test_long_answers_are_paged_within_discords_limits(big_base: Path) -> None:
 
 def test_a_plain_message_over_2000_characters_is_cut_at_a_word_with_a_notice() -> None:
     text = " ".join(f"word{i}" for i in range(1000))
-    cut = plain(text)
+    cut = clip(text, MESSAGE)
     assert len(cut) <= MESSAGE and cut.endswith(" …(cut)")
     assert text.startswith(cut.removesuffix(" …(cut)") + " ")  # ends between two words
 

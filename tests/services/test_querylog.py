@@ -146,7 +146,7 @@ async def test_async_wrappers(tmp_path: Path, engine: Engine) -> None:
     query_id = await alog_answer(log, "slash", route(engine, "about qwen"), engine, 2.0)
     assert query_id == 1
     assert await log.avote(query_id, "voter", up=False) is True
-    assert await log.arecord(front_end="dm", command="help", query="help", kind="help") == 2
+    assert log.record(front_end="dm", command="help", query="help", kind="help") == 2
 
 
 def test_one_vote_per_person_per_answer(tmp_path: Path) -> None:

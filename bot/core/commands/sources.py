@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.answers import Answer, Kind, Section
 from bot.core.wording import date_label
-from bot.shared.formats import plural
+from bot.shared.formats import plural, shorten
 
 if TYPE_CHECKING:
     from bot.core.engine import Engine
@@ -25,8 +25,10 @@ def answer(engine: Engine, name: str = "") -> Answer:
         if not ids:
             continue
         inferred = " (date inferred)" if source.date_inferred else ""
-        head = [f"{source.outlet}, {date_label(source.published)}{inferred}",
-                f"Record: {source.record}"]
+        head = [f"{source.outlet}, {date_label(source.published)}{inferred}"]
+        if source.date_note:
+            head.append(f"Date: {shorten(source.date_note, 300)}")
+        head.append(f"Record: {source.record}")
         if source.url:
             head.append(source.url)
         ids.sort(key=lambda f: (kb.facts[f].cite.paragraph, f))

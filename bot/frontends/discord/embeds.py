@@ -141,8 +141,3 @@ def fit(embed: discord.Embed) -> discord.Embed:
     if len(embed) > TOTAL and embed.description:
         embed.description = clip(embed.description, max(0, len(embed.description) - (len(embed) - TOTAL)))
     return embed
-
-
-def plain(text: str) -> str:
-    """A plain message, inside the 2,000-character limit."""
-    return clip(text, MESSAGE)

@@ -63,7 +63,8 @@ def closed_port() -> int:
 async def start_in_a_subprocess(api_url: str, gateway_url: str, cwd: Path) -> tuple[int, str]:
     """`python -m bot run` against the given endpoints; its exit code and everything it printed.
     The cwd has no .env, so only the environment given here counts."""
-    env = {**os.environ, "DISCORD_TOKEN": TOKEN, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "INFO"}
+    env = {**os.environ, "DISCORD_TOKEN": TOKEN, "PYTHONPATH": str(ROOT), "LOG_LEVEL": "INFO",
+           "KNOWLEDGE_DIR": str(FT_BASE), "QUERY_LOG": "off", "SHARD_COUNT": ""}
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tests.frontends.discord.start_child", api_url, gateway_url,
         cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
@@ -72,15 +73,18 @@ async def start_in_a_subprocess(api_url: str, gateway_url: str, cwd: Path) -> tu
     return proc.returncode, (out + err).decode()
 
 
-@pytest.mark.parametrize(("case", "expected"), [
-    ("refused", ("Cannot connect to 127.0.0.1", "Connection refused")),
-    ("dns", ("Cannot resolve nonexistent.invalid", "DNS")),
-    ("tls", ("TLS connection to 127.0.0.1 failed",)),
-    ("401", ("Discord rejected the token", "HTTP 401", "DISCORD_TOKEN")),
-    ("4004", ("Discord rejected the token", "close code 4004", "DISCORD_TOKEN")),
-])
-async def test_a_start_that_cannot_get_through_says_why_in_one_line(
-        case: str, expected: tuple[str, ...], tmp_path: Path) -> None:
+EXPECTED = {
+    "refused": ("Cannot connect to 127.0.0.1", "Connection refused"),
+    "dns": ("Cannot resolve nonexistent.invalid", "DNS"),
+    "tls": ("TLS connection to 127.0.0.1 failed",),
+    "401": ("Discord rejected the token", "HTTP 401", "DISCORD_TOKEN"),
+    "4004": ("Discord rejected the token", "close code 4004", "DISCORD_TOKEN"),
+}
+
+
+@pytest.mark.parametrize("case", EXPECTED)
+async def test_a_start_that_cannot_get_through_says_why_in_one_line(case: str,
+                                                                   tmp_path: Path) -> None:
     async with DiscordStub(bot_user_id=BOT_ID, owner_id=OWNER_ID) as stub:
         api, gateway = stub.api_url, stub.gateway_url
         if case == "refused":
@@ -98,6 +102,6 @@ async def test_a_start_that_cannot_get_through_says_why_in_one_line(
     assert "Traceback" not in output
     assert TOKEN not in output
     (line,) = [line for line in output.splitlines() if "ERROR" in line]
-    for words in expected:
+    for words in EXPECTED[case]:
         assert words in line
     assert "python -m bot console" in line and "make console" in line
