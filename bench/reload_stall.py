@@ -128,7 +128,7 @@ async def run(root: Path, times: int, naive: bool, original: Path) -> list[Row]:
         assert result.ok, result.problems
 
     async def naive_reload() -> None:
-        bot.engine = await asyncio.to_thread(lambda: Engine(loader.load()))
+        bot.engine = await asyncio.to_thread(lambda: Engine(loader.load(), previous=bot.engine))
 
     facts = sorted((root / "facts").glob("*.yaml"))[0]
     counter = iter(range(1, 10_000))

@@ -320,7 +320,7 @@ def reload_once(loader: Loader, old: Engine, path: Path, rng: random.Random) -> 
     fact_id = re.search(r"- id: (\S+)", text).group(1)
     t = time.perf_counter()
     kb = loader.load()
-    engine = Engine(kb)
+    engine = Engine(kb, previous=old)
     elapsed = time.perf_counter() - t
     assert kb.facts[fact_id].statement.startswith(new_word), "the reload missed the edit"
     assert word != new_word

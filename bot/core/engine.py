@@ -18,6 +18,7 @@ from bot.core.search import TermIndex
 from bot.core.wording import date_label, entity_label, when_label
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.schema import Entity, Fact, Nature
+from bot.shared.collector import collector_paused
 from bot.shared.formats import human_join, quote_input
 from bot.shared.normalize import key, normalize, tokens
 
@@ -28,14 +29,15 @@ class Engine:
         on parts of the base that did not change (the term index of unchanged
         facts, the typo index of unchanged aliases) is taken over from it."""
         self.kb = kb
-        self.terms = TermIndex(kb, STOPWORDS, previous.terms if previous else None)
-        # The words of statements and keywords come from the index, which has
-        # tokenised them already (and keeps them across reloads).
-        vocabulary = set(STOPWORDS) | self.terms.words
-        for entity in kb.entities.values():
-            # words the base itself uses are never typos of an entity name
-            vocabulary.update(tokens(normalize(entity.description)))
-        self.linker = Linker(kb, frozenset(vocabulary), previous.linker if previous else None)
+        with collector_paused():
+            self.terms = TermIndex(kb, STOPWORDS, previous.terms if previous else None)
+            # The words of statements and keywords come from the index, which has
+            # tokenised them already (and keeps them across reloads).
+            vocabulary = set(STOPWORDS) | self.terms.words
+            for entity in kb.entities.values():
+                # words the base itself uses are never typos of an entity name
+                vocabulary.update(tokens(normalize(entity.description)))
+            self.linker = Linker(kb, frozenset(vocabulary), previous.linker if previous else None)
         self.weight = {eid: len(ids) for eid, ids in kb.facts_by_entity.items()}
         # Most-cited first, sorted once here rather than on every "nothing found".
         self.ranked = sorted(self.weight, key=lambda e: (-self.weight[e], e))

@@ -29,11 +29,13 @@ COMMANDS: tuple[Command, ...] = (
             "sources baidu"),
     Command("entities", "[kind]", "Everything the bot knows, grouped by kind.",
             "entities company"),
-    Command("landscape", "[name]", "A picture of who makes, rivals and partners with whom, "
-            "coloured by market signal; with a name, just its neighbourhood.", "landscape deepseek"),
-    Command("help", "", "This list.", "help"),
+    Command("landscape", "[name]", "A picture of who makes, rivals and partners with whom; with a "
+            "name, just its neighbourhood.", "landscape deepseek"),
+    Command("help", "", "Every command, with an example.", "help"),
 )
 NAMES = frozenset(c.name for c in COMMANDS)
+DESCRIPTIONS = {c.name: c.description for c in COMMANDS}
+"""what `help` says of each command, and what Discord shows beside its slash form"""
 
 
 def help_answer() -> Answer:

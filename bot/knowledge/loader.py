@@ -25,6 +25,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from bot.knowledge.base import KnowledgeBase, KnowledgeError, Location, Problem
 from bot.knowledge.schema import Citation, Entity, Fact, KnowledgeFile, Source, When
+from bot.shared.collector import collector_paused
 from bot.shared.normalize import tokens_uncached
 
 SECTIONS = ("sources", "entities", "facts")
@@ -514,6 +515,10 @@ class Loader:
         self._parts = SharedParts()
 
     def load(self) -> KnowledgeBase:
+        with collector_paused():
+            return self._load()
+
+    def _load(self) -> KnowledgeBase:
         if not self.root.is_dir():
             what = "is not a directory" if self.root.exists() else "does not exist"
             raise KnowledgeError([Problem(str(self.root), f"the knowledge directory {what}")])

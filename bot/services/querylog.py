@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.core import Answer, Engine
+from bot.shared.formats import plural
 from bot.shared.normalize import key, normalize
 
 log = logging.getLogger(__name__)
@@ -359,7 +360,7 @@ async def alog_answer(querylog: QueryLog | None, front_end: FrontEnd | str, answ
 
 
 def render_report(report: Report) -> str:
-    period = f"the last {report.days} day(s)" if report.days is not None else "all time"
+    period = f"the last {plural(report.days, 'day')}" if report.days is not None else "all time"
     out = [f"Query report, {period}: {report.total} queries"]
 
     def section(title: str, lines: list[str]) -> None:

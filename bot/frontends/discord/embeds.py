@@ -11,6 +11,7 @@ import discord
 
 from bot.core.answers import Answer, Kind
 from bot.output.text import footnotes
+from bot.shared.formats import plural
 
 TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE, FOOTER, TOTAL = 256, 4096, 25, 256, 1024, 2048, 6000
 MESSAGE = 2000
@@ -136,7 +137,7 @@ def fit(embed: discord.Embed) -> discord.Embed:
             embed.remove_field(len(embed.fields) - 1)
             dropped += 1
     if dropped:
-        note = f"({dropped} more part(s) left out to fit Discord's limits)"
+        note = f"({plural(dropped, 'more part')} left out to fit Discord's limits)"
         embed.add_field(name="More", value=note, inline=False)
     if len(embed) > TOTAL and embed.description:
         embed.description = clip(embed.description, max(0, len(embed.description) - (len(embed) - TOTAL)))

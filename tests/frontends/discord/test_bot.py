@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from bot.core.router import DESCRIPTIONS
 from tests.frontends.discord.conftest import (
     BOT_ID,
     CHANNEL_ID,
@@ -297,6 +298,8 @@ async def test_slash_commands_are_synced_only_on_the_owners_demand(world: World)
     assert [o["required"] for o in compare["options"]] == [True, True, False, False]
     assert all(o["autocomplete"] for o in compare["options"])
     assert set(compare["contexts"]) == {0, 1, 2} and set(compare["integration_types"]) == {0, 1}
+    described = {c["name"]: c["description"] for c in put.json}
+    assert {name: described[name] for name in DESCRIPTIONS} == DESCRIPTIONS  # as `help` says
     reload = next(c for c in put.json if c["name"] == "reload")
     assert int(reload["default_member_permissions"]) == 8  # administrator
-    assert reply["content"] == f"Synced {len(put.json)} command(s) (guild)."
+    assert reply["content"] == f"Synced {len(put.json)} commands (guild)."

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.frontends.discord.client import RaceBot
 from bot.frontends.discord.embeds import clip
 from bot.services.querylog import render_report
+from bot.shared.formats import plural
 
 log = logging.getLogger(__name__)
 MAX_PROBLEMS = 15
@@ -111,7 +112,7 @@ class Admin(commands.Cog):
         else:
             await ctx.send("Use `sync`, `sync guild` or `sync clear`.")
             return
-        await ctx.send(f"Synced {len(synced)} command(s) ({scope}).")
+        await ctx.send(f"Synced {plural(len(synced), 'command')} ({scope}).")
 
 
 async def setup(bot: RaceBot) -> None:

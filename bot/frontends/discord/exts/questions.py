@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core import Answer, Engine, run
+from bot.core.router import DESCRIPTIONS
 from bot.frontends.discord.client import RaceBot
 
 MAX_CHOICE = 100
@@ -44,7 +45,7 @@ class Answers(commands.Cog):
         await self.bot.send_answer(ctx, answer, author_id=ctx.author.id, engine=engine,
                                    front_end=front_end, started=started)
 
-    @commands.hybrid_command(description="Put two to four companies or models side by side.")
+    @commands.hybrid_command(description=DESCRIPTIONS["compare"])
     @app_commands.describe(first="A company or model", second="Another one",
                            third="Optional third", fourth="Optional fourth")
     async def compare(self, ctx: commands.Context, first: str, second: str,
@@ -56,37 +57,37 @@ class Answers(commands.Cog):
         engine, started = self.bot.engine, time.perf_counter()
         await self.send(ctx, engine.compare(names), engine, started)
 
-    @commands.hybrid_command(description="Everything the fact base knows about one entity.")
+    @commands.hybrid_command(description=DESCRIPTIONS["about"])
     @app_commands.describe(name="A company, model, platform or group")
     async def about(self, ctx: commands.Context, *, name: str) -> None:
         await self.reply(ctx, "about", name)
 
-    @commands.hybrid_command(description="Ask a question; the answer cites its sources.")
+    @commands.hybrid_command(description=DESCRIPTIONS["ask"])
     @app_commands.describe(question="e.g. what did DeepSeek release?")
     async def ask(self, ctx: commands.Context, *, question: str) -> None:
         await self.reply(ctx, "ask", question)
 
-    @commands.hybrid_command(description="Dated facts in order, for everything or one entity.")
+    @commands.hybrid_command(description=DESCRIPTIONS["timeline"])
     @app_commands.describe(name="Optional: one company or model")
     async def timeline(self, ctx: commands.Context, *, name: str = "") -> None:
         await self.reply(ctx, "timeline", name)
 
-    @commands.hybrid_command(description="The articles behind the facts.")
+    @commands.hybrid_command(description=DESCRIPTIONS["sources"])
     @app_commands.describe(name="Optional: only sources about this entity")
     async def sources(self, ctx: commands.Context, *, name: str = "") -> None:
         await self.reply(ctx, "sources", name)
 
-    @commands.hybrid_command(description="Everything the bot knows, grouped by kind.")
+    @commands.hybrid_command(description=DESCRIPTIONS["entities"])
     @app_commands.describe(kind="Optional: company, model, platform, ...")
     async def entities(self, ctx: commands.Context, *, kind: str = "") -> None:
         await self.reply(ctx, "entities", kind)
 
-    @commands.hybrid_command(description="A picture of the race: who makes, rivals and partners with whom.")
+    @commands.hybrid_command(description=DESCRIPTIONS["landscape"])
     @app_commands.describe(name="Optional: draw only this entity and its neighbours")
     async def landscape(self, ctx: commands.Context, *, name: str = "") -> None:
         await self.reply(ctx, "landscape", name)
 
-    @commands.hybrid_command(name="help", description="Every command, with an example.")
+    @commands.hybrid_command(name="help", description=DESCRIPTIONS["help"])
     async def help_(self, ctx: commands.Context) -> None:
         await self.reply(ctx, "help", "")
 
