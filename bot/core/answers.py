@@ -6,6 +6,7 @@ only what it says and where each statement comes from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -70,6 +71,20 @@ class Cite:
         return f"{self.outlet} ¶{self.paragraph}"
 
 
+_SAYS = ("says|said|claims|claimed|reports|reported|states|stated|notes|writes|argues|believes|"
+         "expects|estimates|puts|plans|planned|intends|aims|pledged|announced|describes|calls|"
+         "counts|sees|thinks|predicts|forecasts|warns|judges|considers|views|suggests|adds")
+
+
+def _attributed(statement: str, whose: str) -> bool:
+    """Does the statement already say whose it is ("Acme says...", "according to
+    Acme", "the article argues...")? A name alone is not enough: "Acme One beats
+    its rivals" is Acme's claim without saying so."""
+    name = re.escape(whose.split(" (")[0])
+    return re.search(rf"(?i)\baccording to\b|\b(?:{name}|the article|the report)(?:'s| and \w+)?"
+                     rf"\s+(?:\w+\s+)?(?:{_SAYS})\b", statement) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class FactView:
     id: str
@@ -91,9 +106,7 @@ class FactView:
     def label(self) -> str:
         """The statement, saying whose it is when it is not a reported fact: a
         company's benchmark is its claim, a plan is never "the article's forecast"."""
-        head = self.statement[:60].casefold()
-        if not self.is_view or (self.by and self.by.casefold() in head) or (
-                not self.by and "article" in head):
+        if not self.is_view or _attributed(self.statement, self.by or self.cite.outlet):
             return self.statement  # already says whose it is
         whose = self.by or "the article"
         prefix = {
@@ -159,6 +172,10 @@ class Answer:
     """names in the query the fact base does not know: what the gaps report counts"""
     command: str = ""
     picture: Picture | None = None
+    as_of: str = ""
+    """the date of the newest fact the answer uses: how current it is"""
+    differ: tuple[FactView, ...] = ()
+    """facts of other sources that dispute or update facts of the answer"""
 
     @property
     def sources(self) -> tuple[Cite, ...]:

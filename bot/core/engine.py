@@ -9,9 +9,10 @@ per load, off the event loop, so a reload swaps one reference.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import cached_property
 
-from bot.core.answers import Answer, Cite, Column, FactView, Kind
+from bot.core.answers import Answer, Cite, Column, FactView, Kind, Section
 from bot.core.commands import about, ask, compare, entities, landscape, sources, timeline
 from bot.core.linker import STOPWORDS, Linker, Resolution
 from bot.core.search import TermIndex
@@ -19,7 +20,7 @@ from bot.core.wording import date_label, entity_label, when_label
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.schema import Entity, Fact, Nature
 from bot.shared.collector import collector_paused
-from bot.shared.formats import human_join, quote_input
+from bot.shared.formats import human_join, quote_input, shorten
 from bot.shared.normalize import key, normalize, tokens
 
 
@@ -38,6 +39,13 @@ class Engine:
                 # words the base itself uses are never typos of an entity name
                 vocabulary.update(tokens(normalize(entity.description)))
             self.linker = Linker(kb, frozenset(vocabulary), previous.linker if previous else None)
+        linked: dict[str, dict[str, None]] = {}
+        for fact in kb.facts.values():
+            for other in (*fact.disputes, *fact.updates):  # stated once, shown from both sides
+                linked.setdefault(fact.id, {})[other] = None
+                linked.setdefault(other, {})[fact.id] = None
+        self.linked = {f: tuple(others) for f, others in linked.items()}
+        """fact id -> facts that give another account of the same thing, or update it"""
         self.weight = {eid: len(ids) for eid, ids in kb.facts_by_entity.items()}
         # Most-cited first, sorted once here rather than on every "nothing found".
         self.ranked = sorted(self.weight, key=lambda e: (-self.weight[e], e))
@@ -117,6 +125,33 @@ class Engine:
     def everything_in_order(self) -> list[str]:
         """The whole base's chronology: sorted once per fact-base version."""
         return self.chronology(self.kb.facts)
+
+    def in_context(self, answer: Answer) -> Answer:
+        """Every answer built on facts says how current it is, and beside a fact that
+        other sources dispute or update, shows theirs under "Sources differ"."""
+        if not answer.facts or answer.kind in (Kind.SOURCES, Kind.PICTURE):
+            return answer
+        shown = {f.id: f for f in answer.facts}
+        differ: dict[str, FactView] = {}
+        pairs: set[frozenset[str]] = set()
+        lines = []
+        for fact in answer.facts:
+            for other in self.linked.get(fact.id, ()):
+                if frozenset((fact.id, other)) in pairs:
+                    continue
+                pairs.add(frozenset((fact.id, other)))
+                view = shown.get(other) or differ.setdefault(other, self.fact_view(other))
+                lines.append(f"{view.cite.outlet} ({view.cite.published}) against "
+                             f"{fact.cite.outlet} ({fact.cite.published}) on "
+                             f"“{shorten(fact.statement, 80)}”: {view.label} "
+                             f"({view.when}; {view.cite.short})")
+        facts = self.kb.facts
+        newest = max(self.event_date(facts[f]) for f in (*shown, *differ))
+        sections = answer.sections
+        if lines:
+            sections = (*sections, Section("Sources differ", tuple(lines)))
+        return replace(answer, as_of=date_label(newest), differ=tuple(differ.values()),
+                       sections=sections)
 
     def known_names(self, limit: int = 6) -> list[str]:
         """The entities with the most facts: what to offer when nothing matched."""

@@ -41,9 +41,10 @@ def when_label(when: When, published: str) -> str:
     if when.date:
         return about + date_label(when.date)
     if when.start or when.end:
-        start = date_label(when.start) if when.start else "?"
+        if not when.start:
+            return f"{about}up to {date_label(when.end)}"  # type: ignore[arg-type]
         end = date_label(when.end) if when.end else "now"
-        return f"{about}{start} – {end}"
+        return f"{about}{date_label(when.start)} – {end}"
     return f"as of {date_label(published)}"
 
 

@@ -5,8 +5,21 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from bot.core.answers import Answer
+from bot.core.answers import Answer, FactView
 from bot.output.text import render_text
+
+
+def _fact(f: FactView) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "statement": f.statement,
+        "label": f.label,
+        "nature": f.nature.value,
+        "by": f.by,
+        "when": f.when,
+        "source": {"id": f.cite.source_id, "paragraph": f.cite.paragraph,
+                   "title": f.cite.title, "outlet": f.cite.outlet, "published": f.cite.published},
+    }
 
 
 def to_json(answer: Answer) -> dict[str, Any]:
@@ -18,17 +31,9 @@ def to_json(answer: Answer) -> dict[str, Any]:
         "summary": answer.summary,
         "text": render_text(answer),
         "entities": list(answer.entities),
-        "facts": [
-            {
-                "id": f.id,
-                "statement": f.statement,
-                "nature": f.nature,
-                "when": f.when,
-                "source": {"id": f.cite.source_id, "paragraph": f.cite.paragraph,
-                           "title": f.cite.title, "outlet": f.cite.outlet},
-            }
-            for f in answer.facts
-        ],
+        "as_of": answer.as_of,
+        "facts": [_fact(f) for f in answer.facts],
+        "differ": [_fact(f) for f in answer.differ],
         "suggestions": list(answer.suggestions),
         "unknown": list(answer.unknown),
         "columns": [c.label for c in answer.columns],

@@ -22,6 +22,8 @@ def render_text(answer: Answer) -> str:
     out = [answer.title, "=" * min(display_width(answer.title), 60)]
     if answer.summary:
         out.append(answer.summary)
+    if answer.as_of:
+        out.append(f"As of {answer.as_of}.")
     if answer.rows:
         labels = [c.label for c in answer.columns]
         width = max(map(display_width, labels))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.answers import Answer, Kind, Section, usage
 from bot.core.wording import entity_label, link_phrase
+from bot.knowledge.schema import EntityKind
 
 if TYPE_CHECKING:
     from bot.core.engine import Engine
@@ -29,8 +30,12 @@ def answer(engine: Engine, name: str) -> Answer:
     if e.parent:
         glance.append(f"Made by: {engine.name(e.parent)}")
     children = engine.kb.children.get(e.id, ())
-    if children:
-        glance.append("Makes: " + ", ".join(engine.name(c) for c in children))
+    people = [engine.name(c) for c in children if engine.kb.entities[c].kind is EntityKind.PERSON]
+    made = [engine.name(c) for c in children if engine.kb.entities[c].kind is not EntityKind.PERSON]
+    if made:
+        glance.append("Makes: " + ", ".join(made))
+    if people:
+        glance.append("People: " + ", ".join(people))
     related = [link_phrase(r.type, e.name, engine.name(r.target)) for r in e.relations]
     key_facts = [engine.fact_line(v) for v in views]
     more = len(fact_ids) - len(views)

@@ -49,7 +49,8 @@ def escape(text: str) -> str:
 
 def _footer(answer: Answer, version: str) -> str:
     sources = "; ".join(c.source_label for c in answer.sources)
-    text = f"Fact base {version}" + (f" · Sources: {sources}" if sources else "")
+    as_of = f" · as of {answer.as_of}" if answer.as_of else ""
+    text = f"Fact base {version}{as_of}" + (f" · Sources: {sources}" if sources else "")
     return clip(text, FOOTER)
 
 
