@@ -28,8 +28,8 @@ def render_text(answer: Answer) -> str:
         labels = [c.label for c in answer.columns]
         width = max(map(display_width, labels))
         for row in answer.rows:
-            marker = "  (they differ)" if row.differs else "  (the same)"
-            out += ["", row.label + (marker if len(answer.columns) > 1 else "")]
+            same = len(answer.columns) > 1 and not row.differs
+            out += ["", row.label + ("  (the same)" if same else "")]
             for column, cell in zip(labels, row.cells, strict=True):
                 refs = "".join(f"[{notes[f]}]" for f in cell.facts if f in notes)
                 pad = " " * (width - display_width(column))

@@ -119,3 +119,39 @@ def test_validate_checks_claims_and_links(tmp_path: Path) -> None:
     messages = [str(p) for p in exc.value.problems]
     assert any("[main.acme-one-benchmark]" in m and "needs `by`" in m for m in messages), messages
     assert any("[main.acme-one-cost-later]" in m and "'main.nowhere'" in m for m in messages)
+
+
+def test_comparison_rows_come_from_the_facts_newest_first(tmp_path: Path) -> None:
+    entities = """\
+entities:
+  - {id: acme, name: Acme, kind: company, description: A company.}
+  - {id: acme-one, name: Acme One, kind: model, parent: acme, description: A model.}
+  - {id: bolt, name: Bolt, kind: company, description: Another company.,
+     attributes: {latest: {value: Bolt shipped a chip, facts: [main.bolt-chip]}}}
+"""
+    facts = FACTS.replace("subject: acme\n    entities: [acme-one]", "subject: acme-one") + """\
+  - id: main.acme-two
+    subject: acme-one
+    category: release
+    statement: Acme released a second version of Acme One.
+    when: {date: "2026-01-05"}
+    cite: {source: src-b, paragraph: 1}
+    nature: reported
+  - id: main.bolt-chip
+    subject: bolt
+    category: release
+    statement: Bolt shipped a chip.
+    when: {date: "2025-03"}
+    cite: {source: src-a, paragraph: 2}
+    nature: reported
+"""
+    engine = Engine(load(write_base(tmp_path, sources=TWO_SOURCES, entities=entities,
+                                    facts__main=facts)))
+    answer = route(engine, "compare acme bolt")
+    latest = next(r for r in answer.rows if r.label == "Latest development")
+    assert "second version of Acme One" in latest.cells[0].text  # the newest, from its product
+    assert latest.cells[0].facts == ("main.acme-two",)
+    assert latest.cells[1].text == "Bolt shipped a chip"  # the hand-written cell still wins
+    makers = next(r for r in answer.rows if r.label == "Who makes or owns it")
+    assert makers.cells[0].text == "Makes Acme One"
+    assert "main.acme-two" in {f.id for f in answer.facts}

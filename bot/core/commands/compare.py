@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from bot.core.answers import Answer, Cell, Kind, Row, Section, usage
 from bot.core.linker import STOPWORDS, Resolution
 from bot.core.wording import MADE_BY, TWO_WAY, link_phrase
-from bot.knowledge.schema import ATTRIBUTE_LABELS, Entity
+from bot.knowledge.schema import ATTRIBUTE_LABELS, Category, Entity, EntityKind, Nature
+from bot.shared.formats import human_join, shorten
 
 if TYPE_CHECKING:
     from bot.core.engine import Engine
@@ -69,18 +70,14 @@ def table(engine: Engine, ids: list[str], query: str) -> Answer:
     rows: list[Row] = []
     cited: dict[str, None] = {}
     for attribute, label in ATTRIBUTE_LABELS.items():
-        cells = []
-        for e in entities:
-            attr = e.attributes.get(attribute)
-            if attr:
-                cells.append(Cell(attr.value, tuple(attr.facts)))
-                cited.update(dict.fromkeys(attr.facts))
-            elif attribute == "type":
-                cells.append(Cell(f"{e.kind.value}: {e.description}"))
-            else:
-                cells.append(Cell("not covered by the sources"))
+        cells = tuple(_cell(engine, e, attribute) for e in entities)
+        for cell in cells:
+            cited.update(dict.fromkeys(cell.facts))
         if any(c.facts for c in cells) or attribute == "type":
-            rows.append(Row(label, tuple(cells)))
+            rows.append(Row(label, cells))
+    makers = tuple(_who_makes(engine, e) for e in entities)
+    if any(c.text != UNCOVERED for c in makers):
+        rows.append(Row("Who makes or owns it", makers))
     links = _links(engine, entities)
     for _, facts in links:
         cited.update(dict.fromkeys(facts))
@@ -90,6 +87,63 @@ def table(engine: Engine, ids: list[str], query: str) -> Answer:
                   columns=tuple(engine.column(e) for e in ids), rows=tuple(rows),
                   sections=sections, facts=tuple(engine.fact_view(f) for f in cited),
                   entities=tuple(ids), command="compare")
+
+
+UNCOVERED = "not covered by the sources"
+ROW_CATEGORIES: dict[str, frozenset[Category]] = {
+    "latest": frozenset({Category.RELEASE}),
+    "capabilities": frozenset({Category.CAPABILITY}),
+    "market": frozenset({Category.MARKET}),
+    "strategy": frozenset({Category.STRATEGY, Category.OUTLOOK}),
+}
+"""which facts fill a row when the entity has no hand-written attribute for it"""
+CELL_WIDTH = 220
+
+
+def _cell(engine: Engine, entity: Entity, attribute: str) -> Cell:
+    """The newest fact of the row's categories about the entity or its products,
+    reported facts before claims on the same date; a hand-written attribute wins
+    unless a fact newer than those it cites has come in since."""
+    attr = entity.attributes.get(attribute)
+    if attribute == "type":
+        return Cell(attr.value, tuple(attr.facts)) if attr else Cell(
+            f"{entity.kind.value}: {entity.description}")
+    kb = engine.kb
+    wanted = ROW_CATEGORIES[attribute]
+    family = _family(engine, entity.id)
+    candidates = {f: None for member in family for f in kb.facts_by_entity.get(member, ())
+                  if kb.facts[f].category in wanted and kb.facts[f].subject in family}
+    best = max(candidates, default=None, key=lambda f: (
+        engine.event_date(kb.facts[f]), kb.facts[f].nature is Nature.REPORTED,
+        kb.facts[f].subject == entity.id, f))
+    if attr and (best is None or max(engine.event_date(kb.facts[f]) for f in attr.facts)
+                 >= engine.event_date(kb.facts[best])):
+        return Cell(attr.value, tuple(attr.facts))
+    if best is None:
+        return Cell(UNCOVERED)
+    view = engine.fact_view(best)
+    return Cell(f"{shorten(view.label, CELL_WIDTH)} ({view.when})", (best,))
+
+
+def _family(engine: Engine, entity_id: str, depth: int = 3) -> tuple[str, ...]:
+    """The entity and what it makes, and what those make (Qwen -> Qwen3 -> Qwen3.5)."""
+    found, frontier = [entity_id], [entity_id]
+    for _ in range(depth):
+        frontier = [c for e in frontier for c in engine.kb.children.get(e, ()) if c not in found]
+        found += frontier
+    return tuple(found)
+
+
+def _who_makes(engine: Engine, entity: Entity) -> Cell:
+    parts = []
+    if entity.parent:
+        parts.append(f"made by {engine.name(entity.parent)}")
+    made = [engine.name(c) for c in engine.kb.children.get(entity.id, ())
+            if engine.kb.entities[c].kind is not EntityKind.PERSON]
+    if made:
+        parts.append("makes " + human_join(made[:6]) + (" and more" if len(made) > 6 else ""))
+    text = "; ".join(parts)
+    return Cell(text[:1].upper() + text[1:] if parts else UNCOVERED)
 
 
 def _links(engine: Engine, entities: list[Entity]) -> list[tuple[str, tuple[str, ...]]]:
