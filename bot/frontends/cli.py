@@ -31,6 +31,18 @@ def _validate(args: argparse.Namespace) -> int:
     engine = _load_engine(args.knowledge)
     if engine is None:
         return 1
+    # Every source needs its record under seeds/ (beside the knowledge directory):
+    # the per-paragraph summary a reviewer checks the facts against.
+    project = Path(args.knowledge).resolve().parent
+    missing = [(s, engine.kb.locations.get(f"source:{s.id}")) for s in engine.kb.sources.values()
+               if not (project / s.record).is_file()]
+    if missing:
+        print(f"{args.knowledge}: {len(missing)} problem(s):", file=sys.stderr)
+        for source, where in missing:
+            place = f"{where.file}:{where.line}" if where else "?"
+            print(f"  {place} [{source.id}]: no source record at {source.record}: write it "
+                  "(metadata and a summary of each paragraph)", file=sys.stderr)
+        return 1
     print(f"{args.knowledge}: OK: {engine.kb.summary()}")
     return 0
 
@@ -95,8 +107,24 @@ def _draft(args: argparse.Namespace) -> int:
         print(f"draft: {exc}", file=sys.stderr)
         return 1
     print(f"Draft: {path}: {len(draft['facts'])} candidate facts, "
-          f"{len(draft['new_entities'])} candidate new entities. Edit it, then move it into "
-          f"{args.knowledge}/ and run validate.")
+          f"{len(draft['new_entities'])} candidate new entities. Edit it, then run "
+          f"`python -m bot accept {path}` and !reload.")
+    return 0
+
+
+def _accept(args: argparse.Namespace) -> int:
+    from bot.tools.accept import AcceptError, accept
+
+    try:
+        written = accept(args.draft, args.knowledge)
+    except AcceptError as exc:
+        print(f"accept: {args.draft}: refused ({len(exc.problems)} problem(s)):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"Wrote {path}")
+    print(f"{args.knowledge}: OK. Now !reload (or /reload) in Discord.")
     return 0
 
 
@@ -161,6 +189,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     draft.add_argument("--date", help="publication date, YYYY[-MM[-DD]]: relative dates resolve against it")
     draft.add_argument("--url")
     draft.add_argument("--out", type=Path, help="where to write (default: drafts/SOURCE-ID.yaml)")
+    accept = command("accept", _accept, "check an edited draft and move it into the knowledge directory")
+    accept.add_argument("draft", type=Path, help="the edited draft (drafts/SOURCE-ID.yaml)")
     report = sub.add_parser("report", help="what people asked: unanswered questions, unknown names, votes")
     report.add_argument("--days", type=int, default=None, help="only the last N days (default: all)")
     report.add_argument("--db", type=Path, default=None, help="query log (default: QUERY_LOG setting)")

@@ -22,9 +22,10 @@ from typing import Any
 
 import yaml_rs
 from pydantic import TypeAdapter, ValidationError
+from rapidfuzz import fuzz, process
 
 from bot.knowledge.base import KnowledgeBase, KnowledgeError, Location, Problem
-from bot.knowledge.schema import Citation, Entity, Fact, KnowledgeFile, Source, When
+from bot.knowledge.schema import Citation, Entity, Fact, KnowledgeFile, Nature, Source, When
 from bot.shared.collector import collector_paused
 from bot.shared.normalize import tokens_uncached
 
@@ -430,7 +431,19 @@ def build(files: list[ParsedFile]) -> KnowledgeBase:
             continue
         for kind, id_, target_kind, target, message in _references(f):
             if target not in known[target_kind] and f"{target_kind}:{target}" not in broken:
-                report(kind, id_, message)
+                near = process.extractOne(target, known[target_kind].keys(), scorer=fuzz.ratio,
+                                          score_cutoff=75)
+                report(kind, id_, message + (f": did you mean {near[0]!r}?" if near else ""))
+
+    for fact in facts.values():  # a source cannot report what happened after it appeared
+        source = sources.get(fact.cite.source)
+        happened = fact.when.date or fact.when.start
+        if fact.nature is Nature.REPORTED and source is not None and happened is not None:
+            n = min(len(happened), len(source.published))
+            if happened[:n] > source.published[:n]:
+                report("fact", fact.id, f"reported as having happened on {happened}, after its "
+                                        f"source was published ({source.published}): date it "
+                                        "again, or make it a plan or forecast")
 
     by_entity: dict[str, list[str]] = defaultdict(list)
     by_source: dict[str, list[str]] = defaultdict(list)

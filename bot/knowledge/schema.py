@@ -264,12 +264,25 @@ class Fact:
                                  "drafts only: the statement must be in our words")
 
     @model_validator(mode="after")
-    def _claims_have_a_claimant(self) -> Fact:
+    def _finished_and_claimed(self) -> Fact:
+        if "TODO" in self.statement:
+            raise ValueError("the statement still says TODO: write it in your own words")
+        if self.evidence and _shares_words(self.statement, self.evidence, 8):
+            raise ValueError("the statement repeats 8 or more words of its evidence in a row: "
+                             "say it in your own words")
         if self.nature in NEEDS_CLAIMANT and self.by is None:
             raise ValueError(f"a {self.nature.value} needs `by`: the entity that makes it")
         if self.id in self.disputes or self.id in self.updates:
             raise ValueError("a fact cannot dispute or update itself")
         return self
+
+
+def _shares_words(a: str, b: str, n: int) -> bool:
+    """Do a and b share a run of n words (case and punctuation aside)?"""
+    words = lambda text: re.findall(r"\w+", text.casefold())  # noqa: E731
+    wa, wb = words(a), words(b)
+    runs = {tuple(wb[i : i + n]) for i in range(len(wb) - n + 1)}
+    return any(tuple(wa[i : i + n]) in runs for i in range(len(wa) - n + 1))
 
 
 class KnowledgeFile(Model):

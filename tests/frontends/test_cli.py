@@ -107,3 +107,11 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert result.stdout.strip() == "Timeline"
     assert "Traceback" not in err.read_text()
     assert "BrokenPipe" not in err.read_text()
+
+
+def test_validate_wants_a_record_for_every_source(tmp_path: Path, capsys) -> None:
+    knowledge = write_base(tmp_path)
+    (tmp_path / "seeds" / "src-a.md").unlink()
+    assert main(["validate", "--knowledge", str(knowledge)]) == 1
+    err = capsys.readouterr().err
+    assert "knowledge/sources.yaml:2 [src-a]: no source record at seeds/src-a.md" in err

@@ -60,6 +60,9 @@ def write_base(root: Path, **overrides: str) -> Path:
     files = {"sources.yaml": SOURCES, "entities.yaml": ENTITIES, "facts/main.yaml": FACTS}
     files.update({name.replace("__", "/") + ".yaml": text for name, text in overrides.items()})
     knowledge = root / "knowledge"
+    (root / "seeds").mkdir(parents=True, exist_ok=True)
+    for record in ("src-a", "src-b"):
+        (root / "seeds" / f"{record}.md").write_text(f"# Source record: {record}\n")
     for name, text in files.items():
         path = knowledge / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -200,3 +200,40 @@ def test_the_version_depends_on_the_files_not_the_directory_name(tmp_path: Path)
     first.rename(second)
     copy = write_base(tmp_path / "c")
     assert load(second).version == load(copy).version
+
+
+def _problems(tmp_path: Path, **overrides: str) -> list[str]:
+    with pytest.raises(KnowledgeError) as exc:
+        load(write_base(tmp_path, **overrides))
+    return [str(p) for p in exc.value.problems]
+
+
+def test_unfinished_statements_are_refused(tmp_path: Path) -> None:
+    facts = FACTS.replace("statement: Acme put out its first model.",
+                          "statement: 'TODO: rewrite in your own words'")
+    assert any("[release.acme-one]" in p and "still says TODO" in p
+               for p in _problems(tmp_path, facts__main=facts))
+
+
+def test_a_reported_fact_after_its_source_appeared_is_refused(tmp_path: Path) -> None:
+    facts = FACTS.replace('when: {date: "2025-03-24"}', 'when: {date: "2025-05-02"}')
+    problems = _problems(tmp_path, facts__main=facts)
+    assert any("knowledge/facts/main.yaml:2 [release.acme-one]" in p and "after its source" in p
+               for p in problems), problems
+    # the same date is fine for a plan
+    plan = facts.replace("nature: reported", "nature: plan\n    by: acme")
+    assert load(write_base(tmp_path / "plan", facts__main=plan)).facts["release.acme-one"]
+
+
+def test_an_unknown_id_gets_a_did_you_mean(tmp_path: Path) -> None:
+    facts = FACTS.replace("entities: [acme-one]", "entities: [acme-on]")
+    assert any("'acme-on' is not a known entity: did you mean 'acme-one'?" in p
+               for p in _problems(tmp_path, facts__main=facts))
+
+
+def test_a_statement_that_repeats_its_evidence_is_refused(tmp_path: Path) -> None:
+    facts = FACTS.replace("statement: Acme put out its first model.",
+                          "statement: As the paper said, Acme put out its first model to the world.\n"
+                          "    evidence: Acme put out its first model to the world on Monday.")
+    assert any("[release.acme-one]" in p and "repeats 8 or more words of its evidence" in p
+               for p in _problems(tmp_path, facts__main=facts))
