@@ -31,7 +31,7 @@ from pathlib import Path
 
 from bot.shared.normalize import key
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUT = BENCH_DIR / "out" / "synthetic"
 STAMP = "stamp.json"
@@ -454,7 +454,8 @@ def make_sources(rng: random.Random, total: int) -> list[dict]:
                  f"of China's AI race")
         sources.append({
             "id": f"src-{i:04d}", "title": title, "outlet": rng.choice(OUTLETS),
-            "published": _date(rng), "date_inferred": rng.random() < 0.1,
+            # after every fact's date (2022-2025): a source reports only what came before it
+            "published": f"2026-{rng.randint(1, 12):02d}", "date_inferred": rng.random() < 0.1,
             "url": f"https://news.example.com/{i:04d}/{'-'.join(title.lower().split()[:5])}",
             "record": f"seeds/src-{i:04d}.md", "paragraphs": rng.randint(12, 60),
         })

@@ -10,16 +10,16 @@ import time
 from pathlib import Path
 
 from bot.core import Engine, route
-from bot.knowledge import KnowledgeError, load
+from bot.knowledge import KnowledgeError, Loader
 from bot.output.json import to_json
 from bot.output.text import render_text
 from bot.services.querylog import QueryLog, log_answer
 from bot.shared.settings import Settings, SettingsError
 
 
-def _load_engine(path: Path) -> Engine | None:
+def _load_engine(path: Path, loader: Loader | None = None) -> Engine | None:
     try:
-        return Engine(load(path))
+        return Engine((loader or Loader(path)).load())
     except KnowledgeError as exc:
         print(f"{path}: {len(exc.problems)} problem(s):", file=sys.stderr)
         for problem in exc.problems:
@@ -89,9 +89,10 @@ def _write_picture(engine: Engine, answer, path: Path, report) -> int:
 def _console(args: argparse.Namespace) -> int:
     from bot.frontends.console import run_console
 
-    engine = _load_engine(args.knowledge)
+    loader = Loader(args.knowledge)
+    engine = _load_engine(args.knowledge, loader)
     querylog = QueryLog.from_setting(args.settings.query_log)
-    return 1 if engine is None else run_console(engine, querylog=querylog)
+    return 1 if engine is None else run_console(engine, querylog=querylog, loader=loader)
 
 
 def _draft(args: argparse.Namespace) -> int:

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 from bot.core import Engine, route
+from bot.knowledge import KnowledgeError, Loader
+from bot.knowledge.diff import diff
 from bot.output.text import render_text
 from bot.services.querylog import QueryLog, log_answer
 
@@ -33,7 +35,9 @@ def _save_history(readline) -> None:
 
 
 def run_console(engine: Engine, stdin=sys.stdin, stdout=sys.stdout,
-                querylog: QueryLog | None = None) -> int:
+                querylog: QueryLog | None = None, loader: Loader | None = None) -> int:
+    """`loader`: the Loader the engine came from; with it, `reload` re-reads the
+    knowledge files, so a maintainer checks an edit's answers without Discord."""
     interactive = stdin.isatty()
     if interactive:
         _enable_history()
@@ -50,9 +54,28 @@ def run_console(engine: Engine, stdin=sys.stdin, stdout=sys.stdout,
         line = line.strip()
         if line in ("quit", "exit", ":q"):
             return 0
+        if line == "reload" and loader is not None:
+            engine = _reload(engine, loader, stdout)
+            continue
         if line:
             start = time.perf_counter()
             answer = route(engine, line)
             latency = (time.perf_counter() - start) * 1000
             print(render_text(answer), end="\n\n", file=stdout)
             log_answer(querylog, "console", answer, engine, latency)
+
+
+def _reload(engine: Engine, loader: Loader, stdout) -> Engine:
+    """The new engine, or the old one with every problem listed, as `!reload` does."""
+    try:
+        new = Engine(loader.load(), previous=engine)
+    except KnowledgeError as exc:
+        print(f"Reload refused, the old fact base keeps answering: {len(exc.problems)} "
+              "problem(s):", file=stdout)
+        for problem in exc.problems:
+            print(f"  {problem}", file=stdout)
+        return engine
+    changes = diff(engine.kb, new.kb).lines()
+    print(f"Reloaded: {new.kb.summary()}.", *(f"  {line}" for line in changes), sep="\n",
+          file=stdout)
+    return new

@@ -198,7 +198,8 @@ def _quarter(m: re.Match[str], p: Published | None, future: bool) -> dict[str, A
         ref += relativedelta(months=shift)
         q = (ref.month - 1) // 3 + 1
         year = ref.year
-        how = f"the calendar quarter {'of' if shift == 0 else 'before' if shift < 0 else 'after'} the article's"
+        rel = "of" if shift == 0 else "before" if shift < 0 else "after"
+        how = f"the calendar quarter {rel} the article's"
     else:
         word = (g.get("qnum") or g.get("qword") or g.get("hword") or "").casefold()
         q = int(word) if word.isdigit() else _ORDINALS.get(word, 1)
@@ -297,7 +298,7 @@ def _relative(m: re.Match[str], p: Published | None, future: bool) -> dict[str, 
         return out("the year after the article's", date=_fmt(p.year + 1))
     # over/in/during the past/last N years/months/weeks
     n_match = re.search(r"(?:past|last) (\w+) (year|month|week)s?", k)
-    n = _NUMBER_WORDS.get(n_match.group(1), None) if n_match else None
+    n = _NUMBER_WORDS.get(n_match.group(1)) if n_match else None
     if n_match and n is None and n_match.group(1).isdigit():
         n = int(n_match.group(1))
     unit = n_match.group(2) if n_match else re.search(r"(year|month|week)", k).group(1)  # type: ignore[union-attr]
@@ -316,7 +317,8 @@ _DATE_PATTERNS: list[tuple[re.Pattern[str], Resolver]] = [
      _explicit),
     (re.compile(r"(?P<year>\d{4})年(?P<num_month>\d{1,2})月(?:(?P<day>\d{1,2})[日号])?"), _explicit),
     (re.compile(rf"{_CJK_DIGIT}(?P<num_month>\d{{1,2}})月(?P<day>\d{{1,2}})[日号]"), _explicit),
-    (re.compile(rf"(?:今年|本年)?{_CJK_DIGIT}(?P<num_month>\d{{1,2}})月(?:底|初|末|中旬|上旬|下旬)?"), _explicit),
+    (re.compile(rf"(?:今年|本年)?{_CJK_DIGIT}(?P<num_month>\d{{1,2}})月(?:底|初|末|中旬|上旬|下旬)?"),
+     _explicit),
     (re.compile(r"(?i)\b(?:Q(?P<qnum>[1-4])|(?:the )?(?P<qword>first|second|third|fourth|1st|2nd|3rd|4th)"
                 r"[- ]quarter|(?:the )?(?P<hword>first|second)[- ]half)(?: of)?(?:,? (?P<qyear>\d{4}))?\b"),
      _quarter),

@@ -22,7 +22,7 @@ _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _MAGNITUDE = r"(?:\s?(?:billion|bn|million|mn|mil|trillion|tn|thousand)\b|[BMTK](?![\w-])|k\b)"
 _PERCENT = r"(?:\s?(?:%|per\s?cent\b|percent\b|percentage points?\b|pp\b))"
 _MULTIPLE = r"(?:\s?(?:-fold\b|fold\b|times\b|x\b))"
-_UNIT = (r"(?:\s(?:(?:activated|active|total|trainable)\s)?(?:parameters|params)\b"
+_UNIT = (r"(?:\s(?:(?:activated|active|total|trainable)\s)?(?:parameters|params)\b|\s(?:activated|active)\b"
          r"|\s(?:(?:H800|H100|H20|A100|GPU)\s)?(?:GPU[- ])?hours\b"
          r"|\s(?:tokens|GPUs|chips|users|downloads|yuan|dollars|shares|employees|customers|"
          r"developers|companies|models|queries|requests|words|characters|images|languages|"
@@ -37,7 +37,7 @@ _FIGURE_RE = re.compile(
     rf"|(?<![\w.])(?:{_QUALIFIER})(?:{_NUM_WORDS})\s(?:times|-fold|fold)\b"  # nearly six times
     r"|\b(?:(?:nearly|almost|more than|roughly|about)\s)?(?:(?:cut|fell|dropped|rose|grew|slashed|reduced)"
     r"\s(?:\w+\s)?by\shalf|halved|doubled|tripled|quadrupled)\b|\bby half\b|\bhalf the (?:price|cost)\b"
-    rf"|(?<=[{_CJK}]){_CHINESE}"
+    rf"|(?<=[{_CJK}]){_CHINESE}|增长了?一倍|翻了?一?倍|翻了?一番|减半"
     rf"|(?<=[{_CJK}]){_NUMBER}\s?(?:万亿|亿|万)(?:\s?(?:[Tt]okens|用户|元|美元|港元))?",
     re.IGNORECASE)
 _BARE_YEAR_RE = re.compile(r"^(?:19|20)\d{2}$")
@@ -53,5 +53,10 @@ def find_numbers(sentence: str, skip: Sequence[tuple[int, int]] = ()) -> list[st
             continue
         if _BARE_YEAR_RE.match(text):
             continue
+        if re.fullmatch(r"[\d.,]+[BMT]", text):  # "a total parameter of 200B"
+            before = sentence[max(m.start() - 40, 0):m.start()]
+            unit = re.search(r"\b(parameters?|tokens?)\b[^.;]{0,25}$", before)
+            if unit:
+                text += " " + unit.group(1).rstrip("s") + "s"
         found.append(text)
     return found

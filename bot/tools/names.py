@@ -20,9 +20,11 @@ from bot.core.linker import STOPWORDS
 # A name: capitalised words (or words with a capital and a digit: "H20",
 # "GLM-4.5", "Seed-Thinking-v1.5"), dots allowed inside before a digit, with
 # short version numbers allowed after ("ERNIE 4.5 Turbo", "Qwen 3").
-_WORD = r"(?:[A-Z][\w\-’']*?(?:\.\d[\w\-]*)*|\d{2,4}[A-Z][\w\-]*)(?<![’'\-])"
-_VERSION = r"(?:v?\d{1,2}(?:\.\d+)*[A-Za-z]*)(?![\w.%])"
-NAME_RE = re.compile(rf"(?<![\w.$])(?:{_WORD})(?:[ \t]+(?:{_WORD}|{_VERSION}(?=[ \t]+[A-Z]|\W|$)))*")
+_L = r"[A-Za-z0-9_\u00c0-\u024f]"  # letters of Latin script: a name stops at Chinese text
+_WORD = rf"(?:[A-Z](?:{_L}|[\-’'])*(?:\.\d(?:{_L}|-)*)*|\d{3}[AC-JL-SU-Z](?!\w))(?<![’'\-])"
+_VERSION = r"(?:v?\d{1,2}(?:\.\d+)*[A-Za-z]*|\d{3}[A-Z])(?![\w.%])"
+NAME_RE = re.compile(rf"(?<![\w.$])(?:{_WORD})"
+                     rf"(?:[ \t]+(?:of[ \t]+)?(?:{_WORD}|{_VERSION}(?=[ \t]+[A-Z]|\W|$)))*")
 _LOWER_RE = re.compile(r"(?<![\w-])[a-z][\w-]*")
 _POSSESSIVE_RE = re.compile(r"[’']s?$")
 
@@ -30,7 +32,8 @@ _POSSESSIVE_RE = re.compile(r"[’']s?$")
 # common abbreviations and units.
 NOT_NAMES = frozenset([*(w.casefold() for w in (*calendar.month_name[1:], *calendar.day_name)),
                        *"""mr mrs ms dr prof sir ceo cfo cto coo chairman chief president founder
-ai agi gpu gpus cpu api apis llm llms ipo ipos etf us u.s uk eu un tokens token q1 q2 q3 q4 pc app
+ai agi asi rl sft moe rlhf sota cot dpo ppo grpo mla mtp fp8 bf16
+gpu gpus cpu api apis llm llms ipo ipos etf us u.s uk eu un tokens token q1 q2 q3 q4 pc app
 apps chatbot chatbots inc ltd co corp group plc the a an it its his her their this that these
 those we our they i he she tech cloud bot""".split()])
 # Capitalised only because they open a sentence; the article's own lower-case
@@ -41,7 +44,8 @@ several most some others another one two three both either neither even indeed o
 during unlike like after before when if as but and so such under from by to at in on for with
 there here what why how where who whose which whether because once until unless whereas besides
 also already now then today yesterday tomorrow new chinese american global local investors users
-developers customers researchers""".split())
+developers customers researchers furthermore moreover additionally throughout note notes metric
+finally first second third currently previously""".split())
 
 _COMPANY_SUFFIX = re.compile(r"\b(?:Inc|Group|Ltd|Limited|Technologies|Technology|Tech|Co|Corp|"
                              r"Corporation|Holdings?|Labs?|Intelligence|AI|Capital|Ventures|"
@@ -62,6 +66,9 @@ _COMPANY_CONTEXT = re.compile(r"\b(?:company|firm|start-?up|group|giant|maker|de
 _PLACE_WORDS = frozenset("""beijing shanghai shenzhen hangzhou guangzhou wuhan hong kong china
 taiwan singapore japan korea india europe america asia washington london tokyo silicon valley
 abu dhabi dubai paris seoul united states mainland""".split())
+
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,29 +122,64 @@ def capitalised_names(sentence: str, known_words: frozenset[str], words: Words) 
     ("The", "Chinese", "March") are not names; nor are single letters, a
     dateline in capitals ("HONG KONG:") or common abbreviations."""
     names = []
-    for m in NAME_RE.finditer(sentence):
-        run = m.group(0).split()
-        start = m.start()
-        if at_start(sentence, m.start()) and words.opener(_POSSESSIVE_RE.sub("", run[0])):
+    for run, start in _runs(sentence):
+        if at_start(sentence, start) and words.opener(_POSSESSIVE_RE.sub("", run[0])):
             start += len(run[0]) + 1
             run = run[1:]
-        while run and (run[0].casefold() in STOPWORDS or run[0].casefold() in NOT_NAMES
-                       and not _namey(run[0])):
+        while run and (run[0].casefold() in STOPWORDS or (run[0].casefold() in NOT_NAMES
+                       and not _namey(run[0]))):
             start += len(run[0]) + 1
             run = run[1:]
         while run and _POSSESSIVE_RE.search(run[-1]) is None and run[-1].casefold() in STOPWORDS:
             run = run[:-1]
+        while len(run) > 1 and any(_namey(w) for w in run[:-1]) and not _namey(run[-1]) \
+                and run[-1].casefold() in words.lowercase:
+            run = run[:-1]  # "Seed-Thinking-v1.5 Performance", a heading's capital
         if not run:
             continue
         text = _POSSESSIVE_RE.sub("", " ".join(run)) if run[-1][-2:] in ("’s", "'s") else " ".join(run)
         text = text.rstrip("’'")
-        if len(text) < 2 or (text.isupper() and sentence[m.end():m.end() + 1] == ":"):
+        after = sentence[start + len(" ".join(run)):][:1]
+        if (len(text) < 2 or (text.isupper() and after in (":", "$"))
+                or _ADJECTIVE_RE.search(text)):
             continue
+        if all(w in _PLACE_WORDS for w in text.casefold().split()):
+            continue  # a place: an entity only if the maintainer adds one
+        if re.search(rf"[{_CJK}]", sentence) and re.fullmatch(r"[A-Z][a-z]+", text):
+            continue  # "Minimal、Low、High" in Chinese text: English words, not names
         if all((w.casefold() in known_words and not _namey(w)) or w.casefold() in NOT_NAMES
                for w in text.split()):
             continue
         names.append(Name(text, start, start + len(text)))
     return names
+
+
+_ADJECTIVE_RE = re.compile(r"-(?:like|based|backed|style|owned|led|made|linked|era|level|class|grade|"
+                           r"scale)$", re.IGNORECASE)
+
+
+def _runs(sentence: str) -> list[tuple[list[str], int]]:
+    """The NAME_RE runs of a sentence as (words, start), cut after a
+    possessive: "Abu Dhabi’s sovereign" gives "Abu Dhabi’s", and "China’s AI
+    sector" gives "China’s" and "AI"."""
+    out = []
+    for m in NAME_RE.finditer(sentence):
+        run, start = [], m.start()
+        for word in m.group(0).split():
+            head = " ".join(run)
+            if word == "of" and not (_REGULATOR_WORDS.search(head) or _ORG_WORDS.search(head)):
+                out.append((run, start))  # "of" joins only "Ministry of ...", "University of ..."
+                start += len(" ".join(run)) + 4
+                run = []
+                continue
+            run.append(word)
+            if word.endswith(("’s", "'s")):
+                out.append((run, start))
+                start += len(" ".join(run)) + 1
+                run = []
+        if run:
+            out.append((run, start))
+    return out
 
 
 def slug(name: str) -> str:
@@ -149,9 +191,9 @@ def guess_kind(name: str, context: str) -> tuple[str, str]:
     """(kind, why) for a name, from its shape, then the words around it."""
     before = context[: max(context.find(name), 0)]
     after = context[context.find(name) + len(name):] if name in context else ""
-    if _CHIP_RE.match(name) or re.search(r"\bchips?\b|\bGPUs?\b|\baccelerators?\b", after[:40]):
-        if _CHIP_RE.match(name) or any(c.isdigit() for c in name):
-            return "chip", "shaped like a chip name or followed by 'chip'"
+    chip_after = re.search(r"\bchips?\b|\bGPUs?\b|\baccelerators?\b", after[:40])
+    if _CHIP_RE.match(name) or (chip_after and any(c.isdigit() for c in name)):
+        return "chip", "shaped like a chip name or followed by 'chip'"
     if _REGULATOR_WORDS.search(name):
         return "regulator", "an administration, ministry, commission or similar"
     if _COMPANY_SUFFIX.search(name):
@@ -172,9 +214,6 @@ def guess_kind(name: str, context: str) -> tuple[str, str]:
     if _MODEL_CONTEXT.search(near):
         return "model", "next to 'model' or similar"
     return "company", "no cue: a guess"
-
-
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 
 
 def aliases_in(name: str, text: str) -> tuple[str | None, list[str]]:

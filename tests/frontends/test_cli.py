@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.core import Engine
 from bot.frontends.cli import main
 from tests.knowledge.fixtures import FACTS, write_base
 from tests.paths import ROOT
@@ -115,3 +116,35 @@ def test_validate_wants_a_record_for_every_source(tmp_path: Path, capsys) -> Non
     assert main(["validate", "--knowledge", str(knowledge)]) == 1
     err = capsys.readouterr().err
     assert "knowledge/sources.yaml:2 [src-a]: no source record at seeds/src-a.md" in err
+
+
+def test_console_reload_swaps_in_an_edit_or_keeps_the_old_base(tmp_path: Path) -> None:
+    """A maintainer edits a file and types `reload` in the console: no Discord needed."""
+    import io
+
+    from bot.frontends.console import run_console
+    from bot.knowledge import Loader
+
+    knowledge = write_base(tmp_path)
+    loader = Loader(knowledge)
+    facts = knowledge / "facts" / "main.yaml"
+
+    class Editing(io.StringIO):
+        """stdin whose lines edit the base between questions."""
+
+        def readline(self, *args) -> str:
+            line = super().readline(*args)
+            if line == "reload\n" and "cheered" not in facts.read_text():
+                facts.write_text(FACTS.replace("put out its first model", "cheered a new chip"))
+            elif line == "reload\n":
+                facts.write_text("facts: [")
+            return line
+
+    out = io.StringIO()
+    stdin = Editing("about acme\nreload\nabout acme\nreload\nabout acme\n")
+    assert run_console(Engine(loader.load()), stdin=stdin, stdout=out, loader=loader) == 0
+    text = out.getvalue()
+    assert "Reloaded:" in text and "1 changed (release.acme-one)" in text
+    assert "Reload refused, the old fact base keeps answering" in text
+    assert "knowledge/facts/main.yaml" in text
+    assert text.rsplit("Reload refused", 1)[1].count("cheered a new chip") == 1
