@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from rapidfuzz.distance import OSA
+
 from bot.core.answers import Answer, Kind, Picture, PictureKind, Section
 from bot.core.engine import Engine
 
@@ -50,14 +52,27 @@ def help_answer() -> Answer:
 def split_command(line: str) -> tuple[str, str]:
     """('compare', 'deepseek qwen') for '!compare deepseek qwen'; a line whose
     first word is not a command is a question for ask."""
-    text = line.strip().removeprefix("!").strip()
+    text = line.strip().removeprefix("!").removeprefix("/").strip()
     for word in ("比较", "对比"):  # "比较百度和腾讯": compare, in Chinese, unspaced
         if text.startswith(word):
             return "compare", text[len(word):].strip()
     head, _, rest = text.partition(" ")
-    if head.casefold() in NAMES:
-        return head.casefold(), rest.strip()
+    command = _command_named(head.casefold())
+    if command is not None:
+        return command, rest.strip()
     return "ask", line.strip()
+
+
+def _command_named(word: str) -> str | None:
+    """The command a first word names, forgiving one slip in a long one
+    (`comapre`, `abuot`, `timline`): short words are too often real words."""
+    if word in NAMES:
+        return word
+    if len(word) >= 5:
+        near = [n for n in NAMES if OSA.distance(word, n) <= 1]
+        if len(near) == 1:
+            return near[0]
+    return None
 
 
 def route(engine: Engine, line: str) -> Answer:

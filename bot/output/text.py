@@ -5,6 +5,9 @@ from __future__ import annotations
 import unicodedata
 
 from bot.core.answers import Answer
+from bot.shared.formats import shorten
+
+TITLE_WIDTH = 80
 
 
 def display_width(text: str) -> int:
@@ -19,7 +22,8 @@ def footnotes(answer: Answer) -> dict[str, int]:
 
 def render_text(answer: Answer) -> str:
     notes = footnotes(answer)
-    out = [answer.title, "=" * min(display_width(answer.title), 60)]
+    title = shorten(answer.title, TITLE_WIDTH)
+    out = [title, "=" * display_width(title)]
     if answer.summary:
         out.append(answer.summary)
     if answer.as_of:

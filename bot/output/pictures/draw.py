@@ -25,6 +25,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Rectangle
 
 from bot.core.answers import Answer
 from bot.core.landscape import LandscapeGraph, MarketSignal, Node
+from bot.core.wording import MAKER
 from bot.output.pictures.fonts import families
 
 WIDTH = 1200
@@ -50,7 +51,7 @@ EDGE_STYLE: dict[str, dict] = {
     "peer": {"color": "#3a78c2", "lw": 2.0, "ls": "-", "arrow": False, "label": "peers"},
     "published_on": {"color": "#8e44ad", "lw": 2.0, "ls": "-", "arrow": True,
                      "label": "publishes on (→ platform)"},
-    "part_of": {"color": "#a3abb5", "lw": 1.6, "ls": "-", "arrow": True, "label": "one of (→ group)"},
+    "part_of": {"color": "#a3abb5", "lw": 1.6, "ls": "-", "arrow": True, "label": "part of (→ group)"},
 }
 
 
@@ -205,7 +206,7 @@ def _layout(graph: LandscapeGraph, boxes: list[_Box], width: float) -> tuple[np.
     g = nx.Graph()
     g.add_nodes_from(graph.ids)
     for e in graph.edges:
-        w = 3.0 if e.kind == "maker" else 1.0
+        w = 3.0 if e.kind == MAKER else 1.0
         if g.has_edge(e.source, e.target):
             w += g[e.source][e.target]["weight"]
         g.add_edge(e.source, e.target, weight=w)
