@@ -8,9 +8,10 @@ per load, off the event loop, so a reload swaps one reference.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import cached_property
+from typing import Any, TypeVar
 
 from bot.core.answers import Answer, Cite, Column, FactView, Kind, Section
 from bot.core.commands import about, ask, compare, entities, landscape, sources, timeline
@@ -22,6 +23,8 @@ from bot.knowledge.schema import Entity, Fact, Nature
 from bot.shared.collector import collector_paused
 from bot.shared.formats import human_join, quote_input, shorten
 from bot.shared.normalize import key, normalize, tokens
+
+T = TypeVar("T")
 
 
 class Engine:
@@ -49,6 +52,7 @@ class Engine:
         self.weight = {eid: len(ids) for eid, ids in kb.facts_by_entity.items()}
         # Most-cited first, sorted once here rather than on every "nothing found".
         self.ranked = sorted(self.weight, key=lambda e: (-self.weight[e], e))
+        self._memo: dict[tuple, Any] = {}
 
     # --- the commands ---------------------------------------------------------
 
@@ -82,6 +86,15 @@ class Engine:
         return [(entity_label(self.kb.entities[e]), e) for e in ids]
 
     # --- what the commands share ------------------------------------------------
+
+    def memo(self, key: tuple, work: Callable[[], T]) -> T:
+        """What a command works out from this version of the base alone (the newest
+        release of an entity's family, say), worked out once per engine."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = work()
+            return value
 
     def name(self, entity_id: str) -> str:
         return self.kb.entities[entity_id].name

@@ -109,13 +109,7 @@ def _cell(engine: Engine, entity: Entity, attribute: str) -> Cell:
         return Cell(attr.value, tuple(attr.facts)) if attr else Cell(
             f"{entity.kind.value}: {entity.description}")
     kb = engine.kb
-    wanted = ROW_CATEGORIES[attribute]
-    family = _family(engine, entity.id)
-    candidates = {f: None for member in family for f in kb.facts_by_entity.get(member, ())
-                  if kb.facts[f].category in wanted and kb.facts[f].subject in family}
-    best = max(candidates, default=None, key=lambda f: (
-        engine.event_date(kb.facts[f]), kb.facts[f].nature is Nature.REPORTED,
-        kb.facts[f].subject == entity.id, f))
+    best = engine.memo(("newest", entity.id, attribute), lambda: _newest(engine, entity, attribute))
     if attr and (best is None or max(engine.event_date(kb.facts[f]) for f in attr.facts)
                  >= engine.event_date(kb.facts[best])):
         return Cell(attr.value, tuple(attr.facts))
@@ -123,6 +117,17 @@ def _cell(engine: Engine, entity: Entity, attribute: str) -> Cell:
         return Cell(UNCOVERED)
     view = engine.fact_view(best)
     return Cell(f"{shorten(view.label, CELL_WIDTH)} ({view.when})", (best,))
+
+
+def _newest(engine: Engine, entity: Entity, attribute: str) -> str | None:
+    kb = engine.kb
+    wanted = ROW_CATEGORIES[attribute]
+    family = _family(engine, entity.id)
+    candidates = {f: None for member in family for f in kb.facts_by_entity.get(member, ())
+                  if kb.facts[f].category in wanted and kb.facts[f].subject in family}
+    return max(candidates, default=None, key=lambda f: (
+        engine.event_date(kb.facts[f]), kb.facts[f].nature is Nature.REPORTED,
+        kb.facts[f].subject == entity.id, f))
 
 
 def _family(engine: Engine, entity_id: str, depth: int = 3) -> tuple[str, ...]:
