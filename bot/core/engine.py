@@ -121,6 +121,15 @@ class Engine:
         when = fact.when
         return when.date or when.start or when.end or self.kb.sources[fact.cite.source].published
 
+    def known_on(self, fact_id: str) -> str:
+        """When the base learnt a fact: its date, or its source's for a plan or
+        forecast about later (a 2030 target stated in 2025 is news of 2025)."""
+        fact = self.kb.facts[fact_id]
+        published = self.kb.sources[fact.cite.source].published
+        happened = self.event_date(fact)
+        n = min(len(happened), len(published))
+        return published if happened[:n] > published[:n] else happened
+
     def by_relevance(self, entity: Entity, fact_ids: Iterable[str]) -> list[str]:
         """Facts about the entity first, reported before claims and views, then by date."""
         facts = self.kb.facts
@@ -158,8 +167,7 @@ class Engine:
                              f"{fact.cite.outlet} ({fact.cite.published}) on "
                              f"“{shorten(fact.statement, 80)}”: {view.label} "
                              f"({view.when}; {view.cite.short})")
-        facts = self.kb.facts
-        newest = max(self.event_date(facts[f]) for f in (*shown, *differ))
+        newest = max(self.known_on(f) for f in (*shown, *differ))
         sections = answer.sections
         if lines:
             sections = (*sections, Section("Sources differ", tuple(lines)))

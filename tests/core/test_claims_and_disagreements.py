@@ -101,7 +101,7 @@ def test_a_disputed_fact_is_shown_with_the_other_account(engine: Engine) -> None
 
 
 def test_every_answer_says_how_current_it_is(engine: Engine) -> None:
-    assert route(engine, "about acme").as_of == "2027"
+    assert route(engine, "about acme").as_of == "10 Jan 2026"  # a 2027 plan is news of its source
     assert route(engine, "about acme one").as_of == "Jan 2026"
     assert "As of Jan 2026." in render_text(route(engine, "about acme one"))
     data = to_json(route(engine, "about acme one"))
