@@ -25,7 +25,17 @@ from pydantic import TypeAdapter, ValidationError
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.base import KnowledgeBase, KnowledgeError, Location, Problem
-from bot.knowledge.schema import Citation, Entity, Fact, KnowledgeFile, Nature, Source, When
+from bot.knowledge.schema import (
+    NEEDS_CLAIMANT,
+    Citation,
+    Entity,
+    Fact,
+    KnowledgeFile,
+    Nature,
+    Source,
+    When,
+    shares_words,
+)
 from bot.shared.collector import collector_paused
 from bot.shared.normalize import tokens_uncached
 
@@ -158,28 +168,45 @@ def parse_file(path: Path, rel: str, parts: SharedParts | None = None) -> Parsed
                             entry=obj.id, line=line))
         getattr(parsed, name).extend(o for o in valid if id(o) not in repeated)
         if name == "facts":
-            parsed.problems.extend(_draft_marks(rel, items, lines.get(name, [])))
+            parsed.problems.extend(_unfinished(rel, items, lines.get(name, [])))
     return parsed
 
 
-def _draft_marks(rel: str, items: list[Any], item_lines: list[int]) -> list[Problem]:
-    """A drafted fact (`python -m bot draft`) carries the article's own sentence:
-    it must not reach users until a maintainer has rewritten it and cleared the
-    markers. Read from the raw entries so that it is said even when the entry
-    has other errors too."""
+def _unfinished(rel: str, items: list[Any], item_lines: list[int]) -> list[Problem]:
+    """What makes a fact unfit for users although its fields are well-formed: a
+    draft's markers (`python -m bot draft` keeps the article's own sentence in
+    `evidence`), a statement still saying TODO or repeating its evidence, a claim
+    or plan that does not say whose it is. Read from the raw entries, so that it
+    is said even when the entry has other errors too, in one pass that a reload
+    repeats only for changed files."""
     problems = []
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             continue
         entry = str(item["id"]) if "id" in item else f"#{index + 1}"
         line = item_lines[index] if index < len(item_lines) else None
+
+        def bad(message: str, entry: str = entry, line: int | None = line) -> None:
+            problems.append(Problem(rel, message, entry=entry, line=line))
+
+        statement, evidence = item.get("statement"), item.get("evidence")
         if item.get("draft") not in (None, False):
-            problems.append(Problem(rel, "still marked draft: rewrite the statement in your own "
-                                         "words, then delete `draft: true`", entry=entry, line=line))
-        if item.get("evidence") is not None:
-            problems.append(Problem(rel, "still carries `evidence` (the article's own words): "
-                                         "delete it once the statement is rewritten",
-                                    entry=entry, line=line))
+            bad("still marked draft: rewrite the statement in your own words, then delete "
+                "`draft: true`")
+        if evidence is not None:
+            bad("still carries `evidence` (the article's own words): delete it once the "
+                "statement is rewritten")
+        if isinstance(statement, str):
+            if "TODO" in statement:
+                bad("the statement still says TODO: write it in your own words")
+            if isinstance(evidence, str) and shares_words(statement, evidence, 8):
+                bad("the statement repeats 8 or more words of its evidence in a row: say it "
+                    "in your own words")
+        if item.get("nature") in NEEDS_CLAIMANT and not item.get("by"):
+            bad(f"a {item['nature']} needs `by`: the entity that makes it")
+        links = [*(item.get("disputes") or ()), *(item.get("updates") or ())]
+        if "id" in item and item["id"] in links:
+            bad("a fact cannot dispute or update itself")
     return problems
 
 
@@ -290,6 +317,8 @@ class _FileIndex:
     fact_refs: set[str]
     paragraphs: dict[str, int]
     """source id -> the highest paragraph of it that a fact cites"""
+    latest_reported: dict[str, str]
+    """source id -> the latest date a fact citing it reports as having happened"""
     by_entity: dict[str, list[str]]
     by_source: dict[str, list[str]]
 
@@ -317,10 +346,15 @@ def _file_index(f: ParsedFile) -> _FileIndex:
         for value in e.attributes.values():
             fact_refs.update(value.facts)
     paragraphs: dict[str, int] = {}
+    latest: dict[str, str] = {}
     by_entity: dict[str, list[str]] = {}
     by_source: dict[str, list[str]] = {}
+    reported = Nature.REPORTED
     for fact in f.facts:
         fid = fact.id
+        happened = fact.when.date or fact.when.start
+        if happened and fact.nature is reported and latest.get(fact.cite.source, "") < happened:
+            latest[fact.cite.source] = happened
         if fact.by is not None:
             entity_refs.add(fact.by)
         fact_refs.update(fact.disputes)
@@ -343,7 +377,7 @@ def _file_index(f: ParsedFile) -> _FileIndex:
     entity_refs.update(by_entity)
     f.index = _FileIndex({s.id: s for s in f.sources}, {e.id: e for e in f.entities},
                          {x.id: x for x in f.facts}, locations, alias_keys, entity_refs,
-                         fact_refs, paragraphs, by_entity, by_source)
+                         fact_refs, paragraphs, latest, by_entity, by_source)
     return f.index
 
 
@@ -371,6 +405,12 @@ def _references(f: ParsedFile) -> Iterator[tuple[str, str, str, str]]:
                 yield "fact", fact.id, "fact", fid, f"{link} unknown fact {fid!r}"
         for eid in (fact.subject, *fact.entities):
             yield "fact", fact.id, "entity", eid, f"entity {eid!r} is not a known entity"
+
+
+def _after(date: str, published: str) -> bool:
+    """Is a partial date later than another, at the precision both have?"""
+    n = min(len(date), len(published))
+    return date[:n] > published[:n]
 
 
 def build(files: list[ParsedFile]) -> KnowledgeBase:
@@ -435,15 +475,18 @@ def build(files: list[ParsedFile]) -> KnowledgeBase:
                                           score_cutoff=75)
                 report(kind, id_, message + (f": did you mean {near[0]!r}?" if near else ""))
 
-    for fact in facts.values():  # a source cannot report what happened after it appeared
-        source = sources.get(fact.cite.source)
-        happened = fact.when.date or fact.when.start
-        if fact.nature is Nature.REPORTED and source is not None and happened is not None:
-            n = min(len(happened), len(source.published))
-            if happened[:n] > source.published[:n]:
-                report("fact", fact.id, f"reported as having happened on {happened}, after its "
-                                        f"source was published ({source.published}): date it "
-                                        "again, or make it a plan or forecast")
+    for x in indexes:  # a source cannot report what happened after it appeared
+        for source_id, latest in x.latest_reported.items():
+            source = sources.get(source_id)
+            if source is None or not _after(latest, source.published):
+                continue
+            for fact in x.facts.values():
+                happened = fact.when.date or fact.when.start
+                if (fact.cite.source == source_id and fact.nature is Nature.REPORTED
+                        and happened and _after(happened, source.published)):
+                    report("fact", fact.id, f"reported as having happened on {happened}, after "
+                                            f"its source was published ({source.published}): "
+                                            "date it again, or make it a plan or forecast")
 
     by_entity: dict[str, list[str]] = defaultdict(list)
     by_source: dict[str, list[str]] = defaultdict(list)

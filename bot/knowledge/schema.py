@@ -263,21 +263,8 @@ class Fact:
     evidence: str | None = Field(default=None, description="the article's own sentence, kept in "
                                  "drafts only: the statement must be in our words")
 
-    @model_validator(mode="after")
-    def _finished_and_claimed(self) -> Fact:
-        if "TODO" in self.statement:
-            raise ValueError("the statement still says TODO: write it in your own words")
-        if self.evidence and _shares_words(self.statement, self.evidence, 8):
-            raise ValueError("the statement repeats 8 or more words of its evidence in a row: "
-                             "say it in your own words")
-        if self.nature in NEEDS_CLAIMANT and self.by is None:
-            raise ValueError(f"a {self.nature.value} needs `by`: the entity that makes it")
-        if self.id in self.disputes or self.id in self.updates:
-            raise ValueError("a fact cannot dispute or update itself")
-        return self
 
-
-def _shares_words(a: str, b: str, n: int) -> bool:
+def shares_words(a: str, b: str, n: int) -> bool:
     """Do a and b share a run of n words (case and punctuation aside)?"""
     words = lambda text: re.findall(r"\w+", text.casefold())  # noqa: E731
     wa, wb = words(a), words(b)

@@ -109,7 +109,10 @@ def _cell(engine: Engine, entity: Entity, attribute: str) -> Cell:
         return Cell(attr.value, tuple(attr.facts)) if attr else Cell(
             f"{entity.kind.value}: {entity.description}")
     kb = engine.kb
-    best = engine.memo(("newest", entity.id, attribute), lambda: _newest(engine, entity, attribute))
+    newest = engine.memo(("newest by subject",), lambda: _newest_by_subject(engine))
+    best = max((f for member in _family(engine, entity.id)
+                if (f := newest.get((member, attribute))) is not None),
+               default=None, key=lambda f: _rank(engine, f, entity.id))
     if attr and (best is None or max(engine.event_date(kb.facts[f]) for f in attr.facts)
                  >= engine.event_date(kb.facts[best])):
         return Cell(attr.value, tuple(attr.facts))
@@ -119,15 +122,27 @@ def _cell(engine: Engine, entity: Entity, attribute: str) -> Cell:
     return Cell(f"{shorten(view.label, CELL_WIDTH)} ({view.when})", (best,))
 
 
-def _newest(engine: Engine, entity: Entity, attribute: str) -> str | None:
-    kb = engine.kb
-    wanted = ROW_CATEGORIES[attribute]
-    family = _family(engine, entity.id)
-    candidates = {f: None for member in family for f in kb.facts_by_entity.get(member, ())
-                  if kb.facts[f].category in wanted and kb.facts[f].subject in family}
-    return max(candidates, default=None, key=lambda f: (
-        engine.event_date(kb.facts[f]), kb.facts[f].nature is Nature.REPORTED,
-        kb.facts[f].subject == entity.id, f))
+def _rank(engine: Engine, fact_id: str, entity_id: str) -> tuple:
+    """Newest first; on the same date reported before claims, the entity's own first."""
+    fact = engine.kb.facts[fact_id]
+    return (engine.event_date(fact), fact.nature is Nature.REPORTED, fact.subject == entity_id,
+            fact_id)
+
+
+def _newest_by_subject(engine: Engine) -> dict[tuple[str, str], str]:
+    """(subject, row) -> the newest fact of the row's categories with that subject:
+    one pass over the base, once per engine, so that a comparison only looks up."""
+    row_of = {c: row for row, cats in ROW_CATEGORIES.items() for c in cats}
+    newest: dict[tuple[str, str], str] = {}
+    for fact in engine.kb.facts.values():
+        row = row_of.get(fact.category)
+        if row is None:
+            continue
+        k = (fact.subject, row)
+        old = newest.get(k)
+        if old is None or _rank(engine, fact.id, fact.subject) > _rank(engine, old, fact.subject):
+            newest[k] = fact.id
+    return newest
 
 
 def _family(engine: Engine, entity_id: str, depth: int = 3) -> tuple[str, ...]:
