@@ -34,9 +34,9 @@ from bot.knowledge.schema import (
     Nature,
     Source,
     When,
-    shares_words,
 )
 from bot.shared.collector import collector_paused
+from bot.shared.formats import copied_run
 from bot.shared.normalize import tokens_uncached
 
 SECTIONS = ("sources", "entities", "facts")
@@ -199,7 +199,7 @@ def _unfinished(rel: str, items: list[Any], item_lines: list[int]) -> list[Probl
         if isinstance(statement, str):
             if "TODO" in statement:
                 bad("the statement still says TODO: write it in your own words")
-            if isinstance(evidence, str) and shares_words(statement, evidence, 8):
+            if isinstance(evidence, str) and copied_run(statement, evidence):
                 bad("the statement repeats 8 or more words of its evidence in a row: say it "
                     "in your own words")
         if item.get("nature") in NEEDS_CLAIMANT and not item.get("by"):

@@ -105,7 +105,8 @@ class When(Model):
 
 class Source(Model):
     id: Slug
-    title: Text
+    title: Text = Field(description="our own short label for the article, never its headline "
+                        "copied: the headline is the article's words")
     outlet: Text
     published: PartialDate
     date_inferred: bool = False
@@ -262,14 +263,6 @@ class Fact:
                         "loader refuses it in knowledge/ until a maintainer clears it")
     evidence: str | None = Field(default=None, description="the article's own sentence, kept in "
                                  "drafts only: the statement must be in our words")
-
-
-def shares_words(a: str, b: str, n: int) -> bool:
-    """Do a and b share a run of n words (case and punctuation aside)?"""
-    words = lambda text: re.findall(r"\w+", text.casefold())  # noqa: E731
-    wa, wb = words(a), words(b)
-    runs = {tuple(wb[i : i + n]) for i in range(len(wb) - n + 1)}
-    return any(tuple(wa[i : i + n]) in runs for i in range(len(wa) - n + 1))
 
 
 class KnowledgeFile(Model):

@@ -3,6 +3,7 @@ one place decides how a list or a count reads, so replies never say "1 source(s)
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 from collections.abc import Iterable
@@ -37,3 +38,23 @@ def quote_input(text: str, width: int = 80) -> str:
     kept = "".join(c if unicodedata.category(c)[0] in "LMN" or c in "-.'’&+/" else " "
                    for c in text)
     return shorten(kept, width) or "that"
+
+
+COPY_WORDS = 8
+"""Eight words in a row shared with a source is a copied sentence."""
+
+
+def _copy_words(text: str) -> list[str]:
+    return re.findall(r"[\w’'-]+|[\u4e00-\u9fff]", text.casefold())
+
+
+def copied_run(text: str, source: str, n: int = COPY_WORDS) -> str | None:
+    """The first run of n consecutive words `text` shares with `source` (a Chinese
+    character counts as a word), or None: how the bot tells our words from a copy."""
+    words = _copy_words(source)
+    runs = {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+    mine = _copy_words(text)
+    for i in range(len(mine) - n + 1):
+        if tuple(mine[i:i + n]) in runs:
+            return " ".join(mine[i:i + n])
+    return None

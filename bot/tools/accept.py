@@ -11,7 +11,6 @@ a refused accept leaves the base as it was.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,10 +18,9 @@ from typing import Any
 import yaml
 
 from bot.knowledge import KnowledgeError, load
+from bot.shared.formats import COPY_WORDS, copied_run
 from bot.tools.text import split_article, split_sentences
 
-COPY_WORDS = 8
-"""A statement sharing this many consecutive words with the article copies it."""
 DRAFT_ONLY = ("draft_notes",)
 """Keys the draft adds for the maintainer's guidance, dropped on accept."""
 ENTITY_DRAFT_ONLY = ("seen", "kind_guess")
@@ -60,22 +58,6 @@ def _entry_lines(text: str) -> dict[str, list[int]]:
     return out
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[\w’'-]+|[\u4e00-\u9fff]", text.casefold())
-
-
-def copied_run(statement: str, evidence: str, n: int = COPY_WORDS) -> str | None:
-    """The first run of n consecutive words the statement shares with the
-    evidence (Chinese characters count one each), or None."""
-    ev = _words(evidence)
-    grams = {tuple(ev[i:i + n]) for i in range(len(ev) - n + 1)}
-    st = _words(statement)
-    for i in range(len(st) - n + 1):
-        if tuple(st[i:i + n]) in grams:
-            return " ".join(st[i:i + n])
-    return None
-
-
 def _has_todo(value: Any) -> bool:
     if isinstance(value, str):
         return "TODO" in value
@@ -99,6 +81,12 @@ def check_draft(path: Path, data: Any, text: str) -> list[Refusal]:
         out.append(Refusal(name, f"source {sid}", lines.get("sources", [None])[0],
                            "still says TODO (title, outlet or published)"))
     article_sentences = _article_sentences(data.get("article"))
+    title_run = next((run for sentence in article_sentences
+                      if (run := copied_run(str(source.get("title", "")), sentence))), None)
+    if title_run:
+        out.append(Refusal(name, f"source {sid}", lines.get("sources", [None])[0],
+                           f"the title repeats the article's words (“{title_run}”): give it a "
+                           "short label of your own"))
     facts = data.get("facts") or []
     fact_lines = lines.get("facts", [])
     if not facts:
@@ -143,10 +131,11 @@ def check_draft(path: Path, data: Any, text: str) -> list[Refusal]:
 
 
 def _article_sentences(article: Any) -> list[str]:
+    """The article's headline and sentences: what nothing accepted may repeat."""
     if not isinstance(article, str) or not Path(article).is_file():
         return []
-    _, paragraphs = split_article(Path(article).read_text(encoding="utf-8"))
-    return [s for p in paragraphs for s in split_sentences(p)]
+    headline, paragraphs = split_article(Path(article).read_text(encoding="utf-8"))
+    return [*([headline] if headline else []), *(s for p in paragraphs for s in split_sentences(p))]
 
 
 def seed_record(source: dict[str, Any]) -> str:

@@ -379,10 +379,10 @@ def draft_article(engine: Engine, text: str, meta: SourceMeta) -> dict[str, Any]
     proposals = _proposals(engine, sentences, text)
     kinds = {eid: e.kind.value for eid, e in engine.kb.entities.items()}
     kinds.update({p.id: p.kind for p in proposals.values()})
-    title = meta.title or (headline if headline and headline != NO_HEADLINE else None)
     source: dict[str, Any] = {
         "id": meta.id,
-        "title": title or "TODO: title",
+        # the headline is the article's words: the title is the maintainer's own label
+        "title": meta.title or "TODO: a short label of your own, not the headline",
         "outlet": meta.outlet or "TODO: outlet",
         "published": meta.published or "TODO: YYYY-MM-DD",
     }

@@ -86,7 +86,7 @@ def test_sources(graph) -> None:
     (source,) = graph.sources
     assert source.outlet == "Financial Times"
     assert source.published == "Mar 2025"
-    assert source.label == ("Financial Times, “China's AI race creates tension at home” "
+    assert source.label == ("Financial Times, “Tensions inside China as its AI race speeds up” "
                             "(Mar 2025, date inferred)")
 
 

@@ -39,6 +39,7 @@ def _edit(path: Path) -> dict:
         fact = {k: v for k, v in fact.items() if k not in ("draft", "evidence", "numbers")}
         kept.append({**fact, "id": f"{SID}.{name}", "statement": statement})
     data["facts"] = kept
+    data["sources"][0]["title"] = "Lumora's Spark-3.5 launch"
     data["new_entities"] = [{**e, "description": "Lumora's 2025 model."} for e in data["new_entities"]
                             if e["id"] == "spark-3-5"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -112,3 +113,13 @@ def test_a_draft_the_base_refuses_leaves_nothing_behind(setup) -> None:
     assert not (knowledge / "facts" / f"{SID}.yaml").exists()
     assert not (knowledge.parent / "seeds" / f"{SID}.md").exists()
     load(knowledge)  # the base is as it was
+
+
+def test_a_title_copied_from_the_headline_is_refused(setup) -> None:
+    knowledge, path = setup
+    data = _edit(path)
+    data["sources"][0]["title"] = "Lumora bets on Spark-3.5 as rivals close in"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(AcceptError) as info:
+        accept(path, knowledge)
+    assert any("the title repeats the article's words" in p for p in info.value.problems)

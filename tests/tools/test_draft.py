@@ -47,7 +47,8 @@ def test_headline_is_not_a_paragraph() -> None:
 def test_candidate_facts_carry_entities_evidence_and_paragraph(engine: Engine) -> None:
     draft = _draft(engine)
     (source,) = draft["sources"]
-    assert source["title"] == "DeepSeek and Alibaba step up the pace"
+    # the headline is the article's words: the title is left for the maintainer's own label
+    assert source["title"].startswith("TODO") and "step up the pace" not in source["title"]
     assert source["paragraphs"] == 3
     fact = _fact(draft, "Alibaba said")
     assert fact["subject"] == "alibaba"

@@ -27,7 +27,7 @@ def _fact(draft: dict, start: str) -> dict:
 def test_every_sentence_is_a_candidate_with_the_right_paragraph(draft: dict) -> None:
     assert len(draft["facts"]) == 13
     assert draft["sources"][0]["paragraphs"] == 6
-    assert draft["sources"][0]["title"] == "Lumora bets on Spark-3.5 as rivals close in"
+    assert draft["sources"][0]["title"].startswith("TODO")  # never the headline
     assert [f["cite"]["paragraph"] for f in draft["facts"]] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 5, 6, 6]
     # a sentence naming no known entity is a candidate too, with a subject to check
     commerce = _fact(draft, "The U.S. Commerce Department")
