@@ -74,15 +74,11 @@ class Cite:
 _SAYS = ("says|said|claims|claimed|reports|reported|states|stated|notes|writes|argues|believes|"
          "expects|estimates|puts|plans|planned|intends|aims|pledged|announced|describes|calls|"
          "counts|sees|thinks|predicts|forecasts|warns|judges|considers|views|suggests|adds")
-
-
-def _attributed(statement: str, whose: str) -> bool:
-    """Does the statement already say whose it is ("Acme says...", "according to
-    Acme", "the article argues...")? A name alone is not enough: "Acme One beats
-    its rivals" is Acme's claim without saying so."""
-    name = re.escape(whose.split(" (")[0])
-    return re.search(rf"(?i)\baccording to\b|\b(?:{name}|the article|the report)(?:'s| and \w+)?"
-                     rf"\s+(?:\w+\s+)?(?:{_SAYS})\b", statement) is not None
+_ATTRIBUTED = re.compile(rf"(?i)\baccording to\b|\bthe article\b|\b(?:in|from) [\w’' ]{{1,40}}'s view\b"
+                         rf"|^(?:\S+\s+){{0,6}}?(?:{_SAYS})\b")
+"""a statement that already says whose it is: "Acme says...", "according to Acme",
+"in the article's view"; a name alone is not enough ("Acme One beats its rivals"
+is Acme's claim without saying so)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +102,7 @@ class FactView:
     def label(self) -> str:
         """The statement, saying whose it is when it is not a reported fact: a
         company's benchmark is its claim, a plan is never "the article's forecast"."""
-        if not self.is_view or _attributed(self.statement, self.by or self.cite.outlet):
+        if not self.is_view or _ATTRIBUTED.search(self.statement):
             return self.statement  # already says whose it is
         whose = self.by or "the article"
         prefix = {

@@ -56,20 +56,23 @@ class Engine:
 
     # --- the commands ---------------------------------------------------------
 
+    # Every front end reaches a command through these, so every answer built on facts
+    # says how current it is and where sources differ (`in_context`).
+
     def about(self, name: str) -> Answer:
-        return about.answer(self, name)
+        return self.in_context(about.answer(self, name))
 
     def compare(self, names: list[str]) -> Answer:
-        return compare.from_names(self, names)
+        return self.in_context(compare.from_names(self, names))
 
     def compare_text(self, text: str) -> Answer:
-        return compare.from_text(self, text)
+        return self.in_context(compare.from_text(self, text))
 
     def ask(self, question: str) -> Answer:
-        return ask.answer(self, question)
+        return self.in_context(ask.answer(self, question))
 
     def timeline(self, name: str = "") -> Answer:
-        return timeline.answer(self, name)
+        return self.in_context(timeline.answer(self, name))
 
     def sources(self, name: str = "") -> Answer:
         return sources.answer(self, name)

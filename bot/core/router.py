@@ -97,7 +97,7 @@ def run(engine: Engine, command: str, rest: str, query: str | None = None) -> An
     answer = handlers[command](rest)
     if card and answer.kind is Kind.COMPARISON:
         answer = replace(answer, picture=Picture(PictureKind.CARD))
-    return replace(engine.in_context(answer), query=query if query is not None else rest)
+    return replace(answer, query=query if query is not None else rest)
 
 
 CARD_FLAGS = frozenset({"--card", "—card"})  # phones turn "--" into an em dash

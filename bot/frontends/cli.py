@@ -70,9 +70,9 @@ def _query(args: argparse.Namespace) -> int:
 
 def _write_picture(engine: Engine, answer, path: Path, report) -> int:
     """--out: the PNG an answer asks for (`landscape`, `compare A B --card`)."""
-    from bot.output.pictures import PictureCache, picture_for
+    from bot.output.pictures import PictureCache
 
-    data = picture_for(engine.kb, answer, PictureCache(maxsize=1))
+    data = PictureCache(maxsize=1).picture_for(engine.kb, answer)
     if data is None:
         print("No picture for this answer: --out works with `landscape [name]` and "
               "`compare A B --card`.", file=sys.stderr)

@@ -12,6 +12,7 @@ from bot.core import Engine, route
 from bot.knowledge import KnowledgeError, load
 from bot.output.json import to_json
 from bot.output.text import render_text
+from tests.knowledge.fixtures import FACTS as BASE_FACTS
 from tests.knowledge.fixtures import write_base
 
 TWO_SOURCES = """\
@@ -22,16 +23,7 @@ sources:
      record: seeds/src-b.md, paragraphs: 2}
 """
 
-FACTS = """\
-facts:
-  - id: release.acme-one
-    subject: acme
-    entities: [acme-one]
-    category: release
-    statement: Acme put out its first model.
-    when: {date: "2025-03-24"}
-    cite: {source: src-a, paragraph: 1}
-    nature: reported
+FACTS = BASE_FACTS + """\
   - id: main.acme-one-cost
     subject: acme-one
     entities: [acme]
@@ -84,6 +76,7 @@ def test_a_companys_claim_says_whose_it_is(engine: Engine) -> None:
     assert "According to Acme: Acme One beats every rival" in text
     assert "Acme's plan: Building its own chip" in render_text(route(engine, "about acme"))
     assert "The article's forecast: The lead could shrink" in render_text(route(engine, "about acme"))
+    assert "The article expects Acme to lead" in render_text(route(engine, "about acme"))
     assert "The article's forecast: Building" not in render_text(route(engine, "about acme"))
 
 
@@ -155,3 +148,9 @@ entities:
     makers = next(r for r in answer.rows if r.label == "Who makes or owns it")
     assert makers.cells[0].text == "Makes Acme One"
     assert "main.acme-two" in {f.id for f in answer.facts}
+
+
+def test_the_slash_form_of_compare_is_in_context_too(engine: Engine) -> None:
+    """/compare calls the engine with one name per option, not through the router."""
+    assert engine.compare(["acme", "acme one"]).as_of == route(engine, "compare acme acme one").as_of
+    assert engine.compare(["acme", "acme one"]).as_of

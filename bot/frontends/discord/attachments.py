@@ -12,7 +12,7 @@ import discord
 from bot.core import Answer, Engine
 from bot.core.answers import Picture, PictureKind
 from bot.frontends.discord.replies import reports_errors
-from bot.output.pictures import PictureCache, picture_for
+from bot.output.pictures import PictureCache
 
 FILENAME = "picture.png"
 
@@ -20,7 +20,7 @@ FILENAME = "picture.png"
 async def draw(engine: Engine, answer: Answer, cache: PictureCache) -> discord.File | None:
     """Rendering takes a few hundred milliseconds: a worker thread keeps the
     loop answering everyone else meanwhile (the cache makes repeats instant)."""
-    png = await asyncio.to_thread(picture_for, engine.kb, answer, cache)
+    png = await asyncio.to_thread(cache.picture_for, engine.kb, answer)
     return discord.File(io.BytesIO(png), filename=FILENAME) if png else None
 
 

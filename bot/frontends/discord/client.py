@@ -16,7 +16,8 @@ from bot.core.answers import Kind
 from bot.frontends.discord.attachments import CardButton, draw
 from bot.frontends.discord.embeds import answer_pages
 from bot.frontends.discord.feedback import VoteButton, add_vote_buttons
-from bot.frontends.discord.paging import NO_MENTIONS, Paginator
+from bot.frontends.discord.paging import Paginator
+from bot.frontends.discord.replies import NO_MENTIONS
 from bot.knowledge import KnowledgeError, Loader
 from bot.knowledge.diff import KnowledgeDiff, diff
 from bot.output.pictures import PictureCache, warm_up

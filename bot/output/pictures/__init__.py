@@ -2,7 +2,7 @@
 
 * `render_landscape(graph)` -> PNG of a bot.core.landscape.LandscapeGraph.
 * `render_compare_card(answer)` -> PNG of a comparison Answer's table.
-* `picture_for(kb, answer)` draws whatever picture an answer asks for
+* `PictureCache().picture_for(kb, answer)` draws whatever picture an answer asks for
   (`answer.picture`: a landscape, or a comparison made with --card), through a
   cache keyed by the fact-base version.
 
@@ -19,13 +19,6 @@ from bot.output.pictures.cache import PictureCache
 if TYPE_CHECKING:
     from bot.core.answers import Answer
     from bot.core.landscape import LandscapeGraph
-    from bot.knowledge import KnowledgeBase
-
-def picture_for(kb: KnowledgeBase, answer: Answer, cache: PictureCache) -> bytes | None:
-    """PNG bytes for an answer that asks for a picture, else None. The answer
-    must come from an engine over this kb (the cache is keyed by kb.version);
-    each front end owns its cache."""
-    return cache.picture_for(kb, answer)
 
 
 def warm_up() -> str | None:
@@ -50,5 +43,5 @@ def render_compare_card(answer: Answer) -> bytes:
     return draw(answer)
 
 
-__all__ = ["PictureCache", "picture_for", "render_compare_card", "render_landscape",
+__all__ = ["PictureCache", "render_compare_card", "render_landscape",
            "warm_up"]

@@ -14,7 +14,7 @@ from matplotlib.image import imread
 from bot.core import Kind, route
 from bot.core.landscape import landscape_graph
 from bot.frontends.cli import main
-from bot.output.pictures import PictureCache, draw, fonts, picture_for
+from bot.output.pictures import PictureCache, draw, fonts
 from bot.output.pictures.draw import WIDTH, png_size
 from tests.core.synthetic_base import synthetic_base
 from tests.paths import FT_BASE
@@ -115,13 +115,13 @@ def test_cache_draws_once_per_version(engine, monkeypatch) -> None:
 def test_cache_cards_and_eviction(engine) -> None:
     cache = PictureCache(maxsize=1)
     card = route(engine, "compare deepseek qwen --card")
-    png = picture_for(engine.kb, card, cache)
+    png = cache.picture_for(engine.kb, card)
     assert png is not None and png_size(png)[0] == WIDTH
-    assert picture_for(engine.kb, route(engine, "compare deepseek qwen --card"), cache) is png
-    assert picture_for(engine.kb, route(engine, "landscape"), cache) is not None
+    assert cache.picture_for(engine.kb, route(engine, "compare deepseek qwen --card")) is png
+    assert cache.picture_for(engine.kb, route(engine, "landscape")) is not None
     assert len(cache) == 1 and cache.draws == 2
-    assert picture_for(engine.kb, route(engine, "compare deepseek qwen"), cache) is None
-    assert picture_for(engine.kb, route(engine, "about deepseek"), cache) is None
+    assert cache.picture_for(engine.kb, route(engine, "compare deepseek qwen")) is None
+    assert cache.picture_for(engine.kb, route(engine, "about deepseek")) is None
 
 
 def test_without_a_cjk_font_it_warns_once_and_still_draws(engine, monkeypatch, caplog) -> None:
