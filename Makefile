@@ -4,13 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint validate bench console clean fonts
+.PHONY: run test lint validate bench console clean fonts postgres-server
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test,dev]'
 	-@$(MAKE) --no-print-directory fonts
+	-@$(MAKE) --no-print-directory postgres-server
 	touch $(STAMP)
 
 # Pictures draw Chinese names with a font that has Han glyphs. When none is found,
@@ -28,6 +29,24 @@ fonts:
 	    || echo "Could not install $(CJK_PACKAGE): pictures will show Chinese names as boxes."; \
 	else \
 	  echo "No CJK font: pictures will show Chinese names as boxes (install $(CJK_PACKAGE) or fonts-noto-cjk)."; \
+	fi; true
+
+# postgres: the query-log tests start a real PostgreSQL (tests/servers/postgres.py) from
+# Debian's binaries in /usr/lib/postgresql/N/bin. When there are none, install the
+# `postgresql` package if we may (root, apt-get); this never fails the build: without it
+# those tests are skipped and say why. The package's own cluster is not needed: stop it.
+PG_PACKAGE ?= postgresql
+PG_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(PG_PACKAGE)
+postgres-server:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "PostgreSQL for the tests: $$(ls -d /usr/lib/postgresql/*/bin | tail -1)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "No PostgreSQL: installing $(PG_PACKAGE) for the query-log tests"; \
+	  { $(PG_INSTALL) >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && $(PG_INSTALL) >/dev/null 2>&1; }; } \
+	    && { service postgresql stop >/dev/null 2>&1; echo "Installed $(PG_PACKAGE)."; } \
+	    || echo "Could not install $(PG_PACKAGE): the PostgreSQL tests will be skipped."; \
+	else \
+	  echo "No PostgreSQL (and not root): the PostgreSQL tests will be skipped (apt-get install $(PG_PACKAGE))."; \
 	fi; true
 
 run: $(STAMP)

@@ -130,18 +130,17 @@ def _accept(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    import sqlite3
-
     from bot.services.querylog import render_report
 
-    db = args.db if args.db is not None else QueryLog.from_setting(args.settings.query_log).path
-    if db is None or not db.is_file():
-        print(f"No query log at {db or '(QUERY_LOG=off)'}: nothing recorded yet?", file=sys.stderr)
+    querylog = QueryLog.from_setting(args.db if args.db is not None else args.settings.query_log)
+    if not querylog.exists():
+        print(f"No query log at {querylog.name if querylog.enabled else '(QUERY_LOG=off)'}: "
+              "nothing recorded yet?", file=sys.stderr)
         return 1
     try:
-        print(render_report(QueryLog(db).report(args.days)))
-    except (sqlite3.Error, OSError) as exc:
-        print(f"{db}: cannot read the query log: {exc}", file=sys.stderr)
+        print(render_report(querylog.report(args.days)))
+    except OSError as exc:  # the file, or QueryLogError: the database cannot be read
+        print(f"{querylog.name}: cannot read the query log: {exc}", file=sys.stderr)
         return 1
     return 0
 
@@ -194,7 +193,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     accept.add_argument("draft", type=Path, help="the edited draft (drafts/SOURCE-ID.yaml)")
     report = sub.add_parser("report", help="what people asked: unanswered questions, unknown names, votes")
     report.add_argument("--days", type=int, default=None, help="only the last N days (default: all)")
-    report.add_argument("--db", type=Path, default=None, help="query log (default: QUERY_LOG setting)")
+    report.add_argument("--db", default=None,
+                        help="query log, a file or a postgresql:// URL (default: QUERY_LOG setting)")
     report.set_defaults(func=_report)
     for name, func, text in (("run", _run, "start the Discord bot"),
                              ("start", _start, "the bot with a token, else the console")):

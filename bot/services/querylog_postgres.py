@@ -1,0 +1,230 @@
+"""The query log in PostgreSQL, shared by every process of a fleet.
+
+The tables live in their own schema, `querylog`, so the database can hold
+other things. Migrations run in one transaction under a transaction-level
+advisory lock (pg_advisory_xact_lock): processes starting together wait for
+the first, which applies them once; the others find them done. PostgreSQL's
+DDL is transactional, so a migration that fails leaves nothing half done.
+
+ids are chosen by the process that logs (querylog.IdSource) and are unique
+across processes, so a vote pressed under an answer of one process can be
+counted by any other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.types.json import Jsonb
+
+from bot.services.querylog_model import Entry, Report, StoreDown, Voted, taken_suggestion
+
+# Append only: version n is MIGRATIONS[:n] applied; never edit an applied one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE querylog.meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE querylog.queries (
+        id BIGINT PRIMARY KEY,
+        at TIMESTAMPTZ NOT NULL,
+        front_end TEXT NOT NULL,
+        command TEXT NOT NULL,
+        query TEXT NOT NULL,
+        normalized TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        entities JSONB NOT NULL,         -- list of entity ids
+        unknown JSONB NOT NULL,          -- list of names the base does not know
+        suggestions JSONB NOT NULL,      -- list of entity ids offered
+        took_suggestion TEXT,            -- entity id taken from the previous did-you-mean
+        version TEXT NOT NULL,
+        latency_ms DOUBLE PRECISION NOT NULL
+    );
+    CREATE INDEX queries_at ON querylog.queries (at);
+    CREATE INDEX queries_front_end ON querylog.queries (front_end, id);
+    CREATE TABLE querylog.votes (
+        query_id BIGINT NOT NULL REFERENCES querylog.queries (id) ON DELETE CASCADE,
+        voter_hash TEXT NOT NULL,
+        up BOOLEAN NOT NULL,
+        at TIMESTAMPTZ NOT NULL,
+        UNIQUE (query_id, voter_hash)
+    );
+    CREATE TABLE querylog.drops (at TIMESTAMPTZ NOT NULL, count INTEGER NOT NULL);
+    """,
+)
+
+MIGRATION_LOCK = 0x7175_6572_796C_6F67 & (2**63 - 1)
+"""the advisory lock key ("querylog"): one per database, whoever shares it"""
+CONNECT_TIMEOUT = 3
+"""seconds; libpq's minimum is 2"""
+STATEMENT_TIMEOUT_MS = 5000
+"""a statement (or a wait for another process's migration) longer than this is StoreDown"""
+
+# The connection or the server is the problem: retry. Any other psycopg.Error while
+# writing one entry refuses that entry only.
+_DOWN = (psycopg.OperationalError, psycopg.InterfaceError, OSError)
+_EPOCH = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+
+
+def describe(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    try:
+        params = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "postgresql://(unparsable URL)"
+    user = f"{params['user']}@" if params.get("user") else ""
+    port = f":{params['port']}" if params.get("port") else ""
+    return f"postgresql://{user}{params.get('host', '')}{port}/{params.get('dbname', '')}"
+
+
+def migrate(conn: psycopg.Connection, migrations: Sequence[str] | None = None) -> int:
+    """Apply the migrations this database has not had yet, under the advisory
+    lock, all in one transaction. Returns the version."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        conn.execute("CREATE SCHEMA IF NOT EXISTS querylog")
+        conn.execute("CREATE TABLE IF NOT EXISTS querylog.schema_version (version INTEGER NOT NULL)")
+        row = conn.execute("SELECT version FROM querylog.schema_version").fetchone()
+        if row is None:
+            conn.execute("INSERT INTO querylog.schema_version VALUES (0)")
+        version = row[0] if row else 0
+        for sql in migrations[version:]:
+            conn.execute(sql)
+            version += 1
+        conn.execute("UPDATE querylog.schema_version SET version = %s", (version,))
+    return version
+
+
+class PostgresStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.name = describe(url)
+        self._conn: psycopg.Connection | None = None
+        self._salt = b""
+
+    def exists(self) -> bool:
+        return True
+
+    def _connect(self) -> psycopg.Connection:
+        if self._conn is None or self._conn.closed:
+            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+            try:
+                conn.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
+                migrate(conn, MIGRATIONS)
+                conn.execute("INSERT INTO querylog.meta (key, value) VALUES ('voter_salt', %s) "
+                             "ON CONFLICT (key) DO NOTHING", (secrets.token_hex(32),))
+                row = conn.execute("SELECT value FROM querylog.meta WHERE key = 'voter_salt'").fetchone()
+                self._salt = bytes.fromhex(row[0])
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._conn.close()
+            self._conn = None
+
+    def _down(self, exc: BaseException) -> StoreDown:
+        self.close()
+        return StoreDown(f"{self.name}: {' '.join(str(exc).split()) or type(exc).__name__}")
+
+    def write(self, entries: Sequence[Entry]) -> int:
+        refused = 0
+        try:
+            conn = self._connect()
+            with conn.transaction():
+                for entry in entries:
+                    try:
+                        with conn.transaction():  # a savepoint: one bad entry spoils no other
+                            self._insert(conn, entry)
+                    except _DOWN:
+                        raise
+                    except psycopg.Error:  # text PostgreSQL cannot hold, an id already taken
+                        refused += 1
+        except (psycopg.Error, OSError) as exc:  # _DOWN, or e.g. the tables dropped under us
+            raise self._down(exc) from exc
+        return refused
+
+    @staticmethod
+    def _insert(conn: psycopg.Connection, e: Entry) -> None:
+        previous = conn.execute("SELECT kind, at, suggestions FROM querylog.queries "
+                                "WHERE front_end = %s ORDER BY id DESC LIMIT 1",
+                                (e.front_end,)).fetchone()
+        conn.execute(
+            "INSERT INTO querylog.queries (id, at, front_end, command, query, normalized, kind, "
+            "entities, unknown, suggestions, took_suggestion, version, latency_ms) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (e.id, e.at, e.front_end, e.command, e.query, e.normalized, e.kind,
+             Jsonb(list(e.entities)), Jsonb(list(e.unknown)), Jsonb(list(e.suggestions)),
+             taken_suggestion(previous, e), e.version, round(e.latency_ms, 3)))
+
+    def vote(self, query_id: int, voter_key: str, up: bool) -> bool:
+        try:
+            conn = self._connect()
+            voter = hmac.new(self._salt, voter_key.encode(), hashlib.sha256).hexdigest()
+            try:
+                cursor = conn.execute(
+                    "INSERT INTO querylog.votes (query_id, voter_hash, up, at) "
+                    "VALUES (%s, %s, %s, now()) ON CONFLICT (query_id, voter_hash) DO NOTHING",
+                    (query_id, voter, up))
+            except psycopg.errors.ForeignKeyViolation:  # no such query
+                return False
+            return cursor.rowcount == 1
+        except (psycopg.Error, OSError) as exc:
+            raise self._down(exc) from exc
+
+    def add_dropped(self, count: int, at: dt.datetime) -> None:
+        try:
+            self._connect().execute("INSERT INTO querylog.drops (at, count) VALUES (%s, %s)",
+                                    (at, count))
+        except psycopg.Error as exc:
+            raise self._down(exc) from exc
+
+    def report(self, days: int | None, limit: int) -> Report:
+        since = dt.datetime.now(dt.UTC) - dt.timedelta(days=days) if days is not None else _EPOCH
+        try:
+            conn = self._connect()
+
+            def rows(sql: str, *args: object) -> list[tuple]:
+                return conn.execute(sql, (since, *args)).fetchall()
+
+            # COLLATE "C": ties sort by code point, as in SQLite, whatever the database's locale.
+            total = rows("SELECT count(*) FROM querylog.queries WHERE at >= %s")[0][0]
+            unanswered = rows(
+                "SELECT normalized, count(*) AS n FROM querylog.queries "
+                "WHERE at >= %s AND kind = 'not_found' "
+                'GROUP BY normalized ORDER BY n DESC, normalized COLLATE "C" LIMIT %s', limit)
+            unknown = rows(
+                "SELECT j.value, count(*) AS n FROM querylog.queries AS q, "
+                "jsonb_array_elements_text(q.unknown) AS j(value) WHERE q.at >= %s "
+                'GROUP BY j.value ORDER BY n DESC, j.value COLLATE "C" LIMIT %s', limit)
+            offered = rows("SELECT count(*) FROM querylog.queries WHERE at >= %s "
+                           "AND kind = 'not_found' AND suggestions != '[]'::jsonb")[0][0]
+            taken = rows("SELECT took_suggestion, count(*) AS n FROM querylog.queries "
+                         "WHERE at >= %s AND took_suggestion IS NOT NULL GROUP BY took_suggestion "
+                         'ORDER BY n DESC, took_suggestion COLLATE "C"')
+            by_command = rows("SELECT command, count(*) AS n FROM querylog.queries WHERE at >= %s "
+                              'GROUP BY command ORDER BY n DESC, command COLLATE "C"')
+            by_front_end = rows("SELECT front_end, count(*) AS n FROM querylog.queries "
+                                'WHERE at >= %s GROUP BY front_end ORDER BY n DESC, front_end COLLATE "C"')
+            disliked = rows(
+                "SELECT q.id, q.query, q.command, sum(v.up::int) AS up, sum(1 - v.up::int) AS down "
+                "FROM querylog.votes AS v JOIN querylog.queries AS q ON q.id = v.query_id "
+                "WHERE q.at >= %s GROUP BY q.id HAVING sum(1 - v.up::int) > 0 "
+                "ORDER BY down DESC, up, q.id LIMIT %s", limit)
+            dropped = rows("SELECT coalesce(sum(count), 0) FROM querylog.drops WHERE at >= %s")[0][0]
+        except psycopg.Error as exc:
+            raise self._down(exc) from exc
+        return Report(days, total, [tuple(r) for r in unanswered], [tuple(r) for r in unknown],
+                      offered, [tuple(r) for r in taken], dict(by_command), dict(by_front_end),
+                      [Voted(q, text, c, int(up), int(down)) for q, text, c, up, down in disliked],
+                      int(dropped))
