@@ -37,6 +37,12 @@ OP_HELLO = 10
 OP_HEARTBEAT_ACK = 11
 
 
+def guild_on(shard: int, count: int, start: int) -> int:
+    """The first guild id from `start` that Discord puts on `shard` of `count`."""
+    return next(g for g in range(start, start + (count << 22) + 1, 1 << 22)
+                if (g >> 22) % count == shard)
+
+
 @dataclass(eq=False)
 class Session:
     ws: web.WebSocketResponse
@@ -54,6 +60,8 @@ class GatewayMixin:
         self.identifies = 0
         self.resumes = 0
         self.identify_payloads: list[dict[str, Any]] = []
+        self.identified_at: list[float] = []
+        """loop.time() of each IDENTIFY: how far apart sessions started"""
         self.refused_intents = 0
         """intent bits the 'developer portal' has not enabled: IDENTIFY with any gets 4014"""
         self.identify_close_code: int | None = None
@@ -77,6 +85,10 @@ class GatewayMixin:
     def session_id(self: DiscordStub) -> str | None:
         session = self.sessions.get(0)
         return session.session_id if session else None
+
+    @property
+    def live_shards(self) -> set[int]:
+        return {shard for shard, live in self._live_events.items() if live.is_set()}
 
     @property
     def gateway_connected(self: DiscordStub) -> bool:
@@ -119,6 +131,7 @@ class GatewayMixin:
         elif op == OP_IDENTIFY:
             self.identifies += 1
             self.identify_payloads.append(data)
+            self.identified_at.append(asyncio.get_running_loop().time())
             if data.get("intents", 0) & self.refused_intents:
                 await ws.close(code=4014, message=b"Disallowed intent(s).")
                 return

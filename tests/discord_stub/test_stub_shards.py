@@ -11,15 +11,10 @@ import discord
 from discord.ext import commands
 
 from tests.discord_stub import DiscordStub
+from tests.discord_stub.gateway import guild_on
 
 BOT_ID, OWNER_ID, USER_ID = 900000000000000001, 900000000000000002, 900000000000000003
 DM_CHANNEL_ID = 910000000000000004
-
-
-def guild_on(shard: int, count: int, start: int) -> int:
-    """The first guild id from `start` that Discord puts on `shard` of `count`."""
-    return next(g for g in range(start, start + (count << 22) + 1, 1 << 22)
-                if (g >> 22) % count == shard)
 
 
 def shard_bot(shard: int, count: int, seen: list[tuple[int, int | None]]) -> commands.AutoShardedBot:

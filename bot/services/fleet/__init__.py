@@ -3,6 +3,7 @@ one fact-base version everywhere, cross-process cooldowns. Unused without REDIS_
 
 from bot.services.fleet.coordinator import (
     Fleet,
+    FleetStatus,
     FleetTimings,
     LeaseRefused,
     Member,
@@ -10,4 +11,4 @@ from bot.services.fleet.coordinator import (
     shard_ranges,
 )
 
-__all__ = ["Fleet", "FleetTimings", "LeaseRefused", "Member", "ReloadReport", "shard_ranges"]
+__all__ = ["Fleet", "FleetStatus", "FleetTimings", "LeaseRefused", "Member", "ReloadReport", "shard_ranges"]

@@ -74,6 +74,13 @@ class Member:
     """time.time() of its last check-in"""
 
 
+@dataclass(frozen=True, slots=True)
+class FleetStatus:
+    generation: int
+    version: str
+    members: list[Member]
+
+
 @dataclass(slots=True)
 class ReloadReport:
     """What a shared reload reached, in the words `!reload` replies with."""
@@ -181,6 +188,8 @@ class Fleet:
 
     async def close(self) -> None:
         """Give up the leases and the check-in, so a replacement starts at once."""
+        if self._closing:
+            return
         self._closing = True
         if self._task is not None:
             self._task.cancel()
@@ -421,6 +430,17 @@ class Fleet:
         return report
 
     # --- the rest of what processes share ---------------------------------------------
+
+    async def status(self) -> FleetStatus | None:
+        """The fleet as `!kbinfo` shows it; None while Redis cannot say."""
+        if not self.available:
+            return None
+        try:
+            generation, version = await self.current()
+            return FleetStatus(generation, version, await self.members())
+        except DOWN as exc:
+            self._set_available(False, exc)
+            return None
 
     async def members(self) -> list[Member]:
         keys = [k async for k in self._redis.scan_iter(match=self._key("member", "*"), count=500)]
