@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -152,6 +153,17 @@ def _run(args: argparse.Namespace) -> int:
     return run_bot(settings, sync_guild=args.sync_guild)
 
 
+def _cluster(args: argparse.Namespace) -> int:
+    from bot.frontends.supervisor import run_cluster
+
+    if args.settings.discord_token is None and args.child is None:
+        print("DISCORD_TOKEN is not set: put it in the environment or in .env (see "
+              ".env.example); every process of the cluster uses it.", file=sys.stderr)
+        return 2
+    return run_cluster(args.processes, args.shard_count or args.settings.shard_count,
+                       args.settings.redis_url, shlex.split(args.child) if args.child else None)
+
+
 def _start(args: argparse.Namespace) -> int:
     """What `make run` does: the bot when there is a token, the console otherwise."""
     if args.settings.discord_token is None:
@@ -196,6 +208,13 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     report.add_argument("--db", default=None,
                         help="query log, a file or a postgresql:// URL (default: QUERY_LOG setting)")
     report.set_defaults(func=_report)
+    cluster = sub.add_parser("cluster", help="several local bot processes on disjoint shards, "
+                                             "one Redis; restarts a crashed one")
+    cluster.add_argument("--processes", type=int, required=True, metavar="N")
+    cluster.add_argument("--shard-count", type=int, default=None, metavar="M",
+                         help="shards in all (default: SHARD_COUNT, else one per process)")
+    cluster.add_argument("--child", default=None, help=argparse.SUPPRESS)  # tests: another command
+    cluster.set_defaults(func=_cluster)
     for name, func, text in (("run", _run, "start the Discord bot"),
                              ("start", _start, "the bot with a token, else the console")):
         p = command(name, func, text)
