@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import random
 import re
 import secrets
 import threading
@@ -65,9 +66,14 @@ def _now() -> dt.datetime:
 
 
 def scrub(text: str) -> str:
-    """A question may @mention someone: `<@1234>` is a user id, so it goes. So do
-    NUL characters, which PostgreSQL text cannot hold."""
-    return _DISCORD_MENTION_RE.sub("@someone", text).replace("\x00", "")
+    """A question may @mention someone: `<@1234>` is a user id, so it goes."""
+    return _DISCORD_MENTION_RE.sub("@someone", _storable(text))
+
+
+def _storable(text: str) -> str:
+    """Text any database holds: no NUL (PostgreSQL text cannot), no lone surrogate
+    (a JSON `\\ud800` escape decodes to one; it cannot be encoded as UTF-8)."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 class IdSource:
@@ -94,7 +100,7 @@ class IdSource:
 
 @dataclass(frozen=True, slots=True)
 class LogStats:
-    """How the log is doing, in this process, for the report and !kbinfo."""
+    """How the log is doing in this process (QueryLog.stats()), for monitoring."""
 
     backend: str
     written: int
@@ -170,7 +176,8 @@ class _Writer:
             return vote.result
         with self._cond:
             if vote.state == "waiting":  # never started (the queue is stuck): take it back
-                self._items.remove(vote)
+                if vote in self._items:
+                    self._items.remove(vote)
                 return None
         # under way: the voter is told "try later" even if it lands a moment after
         return vote.result if vote.done.wait(0.5) else None
@@ -204,7 +211,7 @@ class _Writer:
             log.warning("query log %s: %s not logged at exit: %s", self.name,
                         plural(left, "entry", "entries"), self.last_error or "the database is slow")
         if thread is not None:
-            thread.join(timeout)
+            thread.join(min(timeout, 0.5))  # a daemon: exit need not wait for a stuck connect
 
     def stats(self, backend: str) -> LogStats:
         with self._cond:
@@ -250,9 +257,9 @@ class _Writer:
             except StoreDown as exc:
                 self._failed(exc)
                 if isinstance(batch, _Vote):  # one try: its voter is waiting, to be told "later"
-                    self._done(batch, 0)
-                with self._cond:  # back off; close() cuts the wait short
-                    self._cond.wait_for(lambda: self._abandon, delay)
+                    self._done(batch, 0, answered=False)
+                with self._cond:  # back off, with jitter so a fleet does not come back at once
+                    self._cond.wait_for(lambda: self._abandon, delay * random.uniform(0.5, 1.0))
                 delay = min(delay * 2, self.backoff[1])
                 continue
             except Exception:  # a bug, not the database: never kill the thread
@@ -285,7 +292,7 @@ class _Writer:
         if first:
             log.warning("query log %s unavailable, retrying in the background: %s", self.name, exc)
 
-    def _done(self, batch: list[Entry] | _Vote, refused: int) -> None:
+    def _done(self, batch: list[Entry] | _Vote, refused: int, *, answered: bool = True) -> None:
         with self._cond:
             if isinstance(batch, _Vote):
                 self._items.popleft()
@@ -296,7 +303,7 @@ class _Writer:
                 self.written += len(batch) - refused
                 self.refused += refused
             back = None
-            if not (isinstance(batch, _Vote) and batch.result is None):  # the database answered
+            if answered:
                 back, self.down_since = self.down_since, None
             self._cond.notify_all()
         if refused:
@@ -326,6 +333,7 @@ class QueryLog:
         self.url: str | None = None
         self.path: Path | None = None
         if target is not None and is_postgres(str(target)):
+            # psycopg is loaded only by a log that uses it
             from bot.services.querylog_postgres import PostgresStore, describe
 
             self.url = str(target).strip()
@@ -384,15 +392,17 @@ class QueryLog:
             return None
         query = scrub(query)
         entry = Entry(self._ids.next(), at or _now(), str(front_end), command, query,
-                      normalize(query), str(kind), tuple(entities), tuple(unknown),
-                      tuple(suggestions), version, latency_ms)
+                      normalize(query), str(kind), tuple(map(_storable, entities)),
+                      tuple(map(_storable, unknown)), tuple(map(_storable, suggestions)),
+                      version, latency_ms)
         return entry.id if self._writer.put(entry) else None
 
     def vote(self, query_id: int, voter_key: str, up: bool) -> bool | None:
         """One vote per person per answer: True when counted; False when refused
-        (a second vote either way, an unknown answer, the log off); None when the
-        database did not answer within vote_timeout. Only a salted HMAC of
-        voter_key is kept."""
+        (a second vote either way, the log off, an id no log could hold); None when
+        it cannot be saved now: the database did not answer within vote_timeout, or
+        has no such answer (yet: another process may still be writing it). Only a
+        salted HMAC of voter_key is kept."""
         if not self.enabled or not 0 < query_id <= MAX_ID:
             return False
         vote = _Vote(query_id, voter_key, up)

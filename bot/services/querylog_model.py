@@ -109,7 +109,10 @@ class Store(Protocol):
         """Store the entries in one transaction; returns how many were refused
         one by one (text the database cannot hold, an id already taken)."""
 
-    def vote(self, query_id: int, voter_key: str, up: bool) -> bool: ...
+    def vote(self, query_id: int, voter_key: str, up: bool) -> bool | None:
+        """True: counted; False: this person has voted on this answer already;
+        None: no such answer in the log, perhaps not yet (another process may still
+        be writing it), so the voter is asked to try again rather than refused."""
 
     def add_dropped(self, count: int, at: dt.datetime) -> None:
         """Remember that `count` entries were dropped, for every process's report."""

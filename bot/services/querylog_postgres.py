@@ -69,6 +69,9 @@ STATEMENT_TIMEOUT_MS = 5000
 # writing one entry refuses that entry only.
 _DOWN = (psycopg.OperationalError, psycopg.InterfaceError, OSError)
 _EPOCH = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+_INSERT = ("INSERT INTO querylog.queries (id, at, front_end, command, query, normalized, kind, "
+           "entities, unknown, suggestions, took_suggestion, version, latency_ms) "
+           "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING")
 
 
 def describe(url: str) -> str:
@@ -138,36 +141,52 @@ class PostgresStore:
         return StoreDown(f"{self.name}: {' '.join(str(exc).split()) or type(exc).__name__}")
 
     def write(self, entries: Sequence[Entry]) -> int:
-        refused = 0
+        """The whole batch in one statement (pipelined); only when PostgreSQL refuses
+        it for one bad entry, again one entry per savepoint, to keep the others."""
         try:
             conn = self._connect()
+            try:
+                with conn.transaction(), conn.cursor() as cursor:
+                    cursor.executemany(_INSERT, self._rows(conn, entries))
+                    return len(entries) - cursor.rowcount  # ids already taken: refused
+            except _DOWN:
+                raise
+            except (psycopg.Error, ValueError):  # ValueError: text that cannot be encoded
+                pass
+            refused = 0
             with conn.transaction():
                 for entry in entries:
                     try:
                         with conn.transaction():  # a savepoint: one bad entry spoils no other
-                            self._insert(conn, entry)
+                            if conn.execute(_INSERT, self._rows(conn, [entry])[0]).rowcount == 0:
+                                refused += 1  # its id was taken
                     except _DOWN:
                         raise
-                    except psycopg.Error:  # text PostgreSQL cannot hold, an id already taken
+                    except (psycopg.Error, ValueError):  # text PostgreSQL cannot hold, say
                         refused += 1
         except (psycopg.Error, OSError) as exc:  # _DOWN, or e.g. the tables dropped under us
             raise self._down(exc) from exc
         return refused
 
     @staticmethod
-    def _insert(conn: psycopg.Connection, e: Entry) -> None:
-        previous = conn.execute("SELECT kind, at, suggestions FROM querylog.queries "
-                                "WHERE front_end = %s ORDER BY id DESC LIMIT 1",
-                                (e.front_end,)).fetchone()
-        conn.execute(
-            "INSERT INTO querylog.queries (id, at, front_end, command, query, normalized, kind, "
-            "entities, unknown, suggestions, took_suggestion, version, latency_ms) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (e.id, e.at, e.front_end, e.command, e.query, e.normalized, e.kind,
-             Jsonb(list(e.entities)), Jsonb(list(e.unknown)), Jsonb(list(e.suggestions)),
-             taken_suggestion(previous, e), e.version, round(e.latency_ms, 3)))
+    def _rows(conn: psycopg.Connection, entries: Sequence[Entry]) -> list[tuple]:
+        """The INSERT's parameters; the previous query of each front end is read
+        once per batch, then followed through the batch."""
+        previous: dict[str, tuple | None] = {}
+        rows = []
+        for e in entries:
+            if e.front_end not in previous:
+                previous[e.front_end] = conn.execute(
+                    "SELECT kind, at, suggestions FROM querylog.queries WHERE front_end = %s "
+                    "ORDER BY id DESC LIMIT 1", (e.front_end,)).fetchone()
+            rows.append((e.id, e.at, e.front_end, e.command, e.query, e.normalized, e.kind,
+                         Jsonb(list(e.entities)), Jsonb(list(e.unknown)), Jsonb(list(e.suggestions)),
+                         taken_suggestion(previous[e.front_end], e), e.version,
+                         round(e.latency_ms, 3)))
+            previous[e.front_end] = (e.kind, e.at, e.suggestions)
+        return rows
 
-    def vote(self, query_id: int, voter_key: str, up: bool) -> bool:
+    def vote(self, query_id: int, voter_key: str, up: bool) -> bool | None:
         try:
             conn = self._connect()
             voter = hmac.new(self._salt, voter_key.encode(), hashlib.sha256).hexdigest()
@@ -176,8 +195,8 @@ class PostgresStore:
                     "INSERT INTO querylog.votes (query_id, voter_hash, up, at) "
                     "VALUES (%s, %s, %s, now()) ON CONFLICT (query_id, voter_hash) DO NOTHING",
                     (query_id, voter, up))
-            except psycopg.errors.ForeignKeyViolation:  # no such query
-                return False
+            except psycopg.errors.ForeignKeyViolation:  # no such query (yet: see Store.vote)
+                return None
             return cursor.rowcount == 1
         except (psycopg.Error, OSError) as exc:
             raise self._down(exc) from exc

@@ -183,7 +183,7 @@ class SqliteStore:
              json.dumps(list(e.suggestions)), taken_suggestion(previous, e), e.version,
              round(e.latency_ms, 3)))
 
-    def vote(self, query_id: int, voter_key: str, up: bool) -> bool:
+    def vote(self, query_id: int, voter_key: str, up: bool) -> bool | None:
         try:
             conn = self._connect()
             voter = hmac.new(self._salt, voter_key.encode(), hashlib.sha256).hexdigest()
@@ -192,8 +192,8 @@ class SqliteStore:
                     "INSERT INTO votes (query_id, voter_hash, up, at) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (query_id, voter_hash) DO NOTHING",
                     (query_id, voter, int(up), iso(dt.datetime.now(dt.UTC))))
-            except sqlite3.IntegrityError:  # no such query
-                return False
+            except sqlite3.IntegrityError:  # no such query (yet: see Store.vote)
+                return None
             return cursor.rowcount == 1
         except _DOWN as exc:
             raise self._down(exc) from exc

@@ -11,6 +11,7 @@ import psycopg
 
 from bot.core import Engine, route
 from bot.services.querylog import QueryLog, alog_answer, log_answer, render_report
+from bot.services.querylog_model import Entry
 from tests.services.conftest import Backend
 
 T0 = dt.datetime(2025, 4, 2, 12, 0, tzinfo=dt.UTC)
@@ -22,14 +23,47 @@ def not_found(log: QueryLog, text: str, *, front_end: str = "console", at: dt.da
                       suggestions=suggestions, unknown=unknown, at=at)
 
 
-def test_discord_mentions_and_nul_are_not_stored(backend: Backend) -> None:
+def test_discord_mentions_are_not_stored(backend: Backend) -> None:
     log = backend.log()
-    not_found(log, "<@!1234> what does <@&55> think of <#66>?\x00")
+    not_found(log, "<@!1234> what does <@&55> think of <#66>?")
     assert log.flush()
     (row,) = backend.rows()
     assert row["query"] == "@someone what does @someone think of @someone?"
     assert "1234" not in row["normalized"]
+
+
+def test_text_no_database_could_hold_is_logged_all_the_same(backend: Backend) -> None:
+    """A NUL (PostgreSQL text refuses it) and a lone surrogate (from a JSON escape:
+    not encodable) in the question and the names it asked about."""
+    log = backend.log()
+    not_found(log, "who is \x00zhipu\ud800?", unknown=("zhipu\ud800",))
+    assert log.flush()
+    (row,) = backend.rows()
+    assert (row["query"], row["unknown"]) == ("who is zhipu??", ["zhipu?"])
     assert log.stats().refused == 0
+
+
+def test_an_entry_the_database_refuses_spoils_no_other(backend: Backend) -> None:
+    """An id already taken (what a clash of two processes' ids would do: one chance in
+    four million for two entries in the same millisecond) and text that cannot be
+    encoded (record() cleans it first; the backend must cope all the same)."""
+    if backend.kind == "sqlite":
+        from bot.services.querylog_sqlite import SqliteStore as open_store
+    else:
+        from bot.services.querylog_postgres import PostgresStore as open_store
+    store = open_store(backend.target)
+
+    def entry(id_: int, text: str) -> Entry:
+        return Entry(id_, T0, "slash", "ask", text, text, "not_found")
+
+    try:
+        assert store.write([entry(7, "first")]) == 0
+        assert store.write([entry(8, "second"), entry(7, "clash"), entry(10, "bad \ud800"),
+                            entry(9, "third")]) == 2
+    finally:
+        store.close()
+    assert [(r["id"], r["query"]) for r in backend.rows()] == [(7, "first"), (8, "second"),
+                                                               (9, "third")]
 
 
 def test_report_groups_unanswered_questions_by_normalised_text(backend: Backend) -> None:
@@ -116,7 +150,7 @@ def test_one_vote_per_person_per_answer(backend: Backend) -> None:
     assert log.vote(answer, "discord:2", up=False) is True
     assert log.vote(answer, "discord:3", up=True) is True
     assert log.vote(other, "discord:1", up=True) is True  # another answer
-    assert log.vote(999, "discord:1", up=True) is False  # no such answer
+    assert log.vote(999, "discord:1", up=True) is None  # no such answer (yet): try later
     assert log.vote(2**70, "discord:1", up=True) is False  # not even an id (a forged button)
     votes = backend.rows("votes")
     assert len(votes) == 4

@@ -147,3 +147,21 @@ def test_command_line_logs_to_postgres_and_reports(postgres_url: str) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Query report, all time: 2 queries")
     assert "   1  zhipu" in result.stdout
+
+
+def test_a_vote_for_an_answer_another_process_has_not_written_yet(postgres_url: str) -> None:
+    """Process one's writer is held up (another session holds the table in SHARE mode,
+    which stops inserts but not reads); a press handled by process two meanwhile is
+    not refused as 'already rated': try again, and then it counts."""
+    shared = Backend("postgresql", postgres_url)
+    one, two = shared.log(), shared.log()
+    ask(one, "warm up")
+    assert one.flush() and two.vote(shared.rows()[0]["id"], "discord:1", up=True) is True
+    with psycopg.connect(postgres_url) as blocker:
+        blocker.execute("LOCK TABLE querylog.queries IN SHARE MODE")
+        late = ask(one, "written late")
+        assert late is not None and not one.flush(0.5)
+        assert two.vote(late, "discord:1", up=False) is None
+    assert one.flush(10)
+    assert two.vote(late, "discord:1", up=False) is True
+    assert [v.query for v in one.report().most_disliked] == ["written late"]
