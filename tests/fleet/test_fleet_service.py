@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import signal
 import subprocess
 import sys
 import time
@@ -196,3 +197,26 @@ async def test_redis_down_then_back(tmp_path: Path, redis_server: RedisServer, f
     assert await fleets[1].current() == (fleets[0].generation, version)
     assert "shared the reload made while Redis was unreachable" in caplog.text
     assert "now serving generation" in caplog.text
+
+
+async def test_a_reload_names_the_processes_that_did_not_confirm(
+        tmp_path: Path, redis_server: RedisServer, fleets: list[Fleet]) -> None:
+    prefix = new_prefix()
+    a = hosts(tmp_path, 1)[0]
+    fleets.append(a.fleet(redis_server.url, prefix, (0,), "p0"))
+    await fleets[0].start()
+    knowledge = write_base(tmp_path / "frozen")
+    child = subprocess.Popen([sys.executable, "-m", "tests.fleet.lease_child", redis_server.url,
+                              prefix, str(knowledge), "frozen", "1", "2"], cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        child.send_signal(signal.SIGSTOP)  # alive and checked in, but not answering
+        (a.loader.root / "facts" / "main.yaml").write_text(EXTRA)
+        version = await a.reload()
+        report = await fleets[0].share(version)
+        assert report.line() == (f"1/2 processes on version {version[:10]}; no confirmation "
+                                 f"within {FAST.ack_wait:.0f} s from frozen (shards 1-2)")
+    finally:
+        child.kill()
+        child.wait(10)
