@@ -165,3 +165,20 @@ def test_a_vote_for_an_answer_another_process_has_not_written_yet(postgres_url: 
     assert one.flush(10)
     assert two.vote(late, "discord:1", up=False) is True
     assert [v.query for v in one.report().most_disliked] == ["written late"]
+
+
+def test_processes_starting_together_on_a_new_database(postgres_url: str) -> None:
+    """Three real processes, started at once on an empty database: the migrations run
+    once (the others wait on the advisory lock), every answer is logged with its own id."""
+    env = {**os.environ, "QUERY_LOG": postgres_url}
+    lines = "".join(f"about company {n}\n" for n in range(20))
+    processes = [subprocess.Popen([sys.executable, "-m", "bot", "query"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                  cwd=ROOT, env=env) for _ in range(3)]
+    for process in processes:
+        _, err = process.communicate(lines, timeout=120)
+        assert process.returncode == 0, err
+        assert "query log" not in err  # no warning: nobody met an error
+    rows = Backend("postgresql", postgres_url).rows()
+    assert len(rows) == len({r["id"] for r in rows}) == 60
+    assert schema_version(postgres_url) == len(MIGRATIONS)
