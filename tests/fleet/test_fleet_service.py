@@ -220,3 +220,20 @@ async def test_a_reload_names_the_processes_that_did_not_confirm(
     finally:
         child.kill()
         child.wait(10)
+
+
+async def test_a_frozen_redis_does_not_hold_answers(
+        tmp_path: Path, redis_server: RedisServer, fleets: list[Fleet]) -> None:
+    fleets.append(hosts(tmp_path, 1)[0].fleet(redis_server.url, new_prefix(), (0,), "p0"))
+    await fleets[0].start()
+    assert (await fleets[0].hit(1, 4, 8.0)) == (None, False)
+    assert redis_server.process is not None
+    redis_server.process.send_signal(signal.SIGSTOP)  # up, but answering nothing
+    try:
+        assert await fleets[0].hit(1, 4, 8.0) is None  # timed out: local cooldowns
+        assert not fleets[0].available  # so the next questions do not wait at all
+        assert await fleets[0].status() is None
+    finally:
+        redis_server.process.send_signal(signal.SIGCONT)
+    await until(lambda: fleets[0].available)
+    assert (await fleets[0].hit(1, 4, 8.0))[0] is None
