@@ -140,6 +140,8 @@ class RaceBot(commands.AutoShardedBot):
             if verdict is not None:
                 retry, notice = verdict
                 if retry:
+                    if len(self._fleet_notices) > 10_000:  # slash commands never ask: forget
+                        self._fleet_notices.clear()
                     self._fleet_notices[message.author.id] = notice
                 return retry
         return self.cooldowns.get_bucket(message).update_rate_limit()
