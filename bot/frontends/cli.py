@@ -14,6 +14,7 @@ from bot.knowledge import KnowledgeError, Loader
 from bot.output.json import to_json
 from bot.output.text import render_text
 from bot.services.querylog import QueryLog, log_answer
+from bot.shared.formats import plural
 from bot.shared.settings import Settings, SettingsError
 
 
@@ -21,7 +22,7 @@ def _load_engine(path: Path, loader: Loader | None = None) -> Engine | None:
     try:
         return Engine((loader or Loader(path)).load())
     except KnowledgeError as exc:
-        print(f"{path}: {len(exc.problems)} problem(s):", file=sys.stderr)
+        print(f"{path}: {plural(len(exc.problems), 'problem')}:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return None
@@ -37,7 +38,7 @@ def _validate(args: argparse.Namespace) -> int:
     missing = [(s, engine.kb.locations.get(f"source:{s.id}")) for s in engine.kb.sources.values()
                if not (project / s.record).is_file()]
     if missing:
-        print(f"{args.knowledge}: {len(missing)} problem(s):", file=sys.stderr)
+        print(f"{args.knowledge}: {plural(len(missing), 'problem')}:", file=sys.stderr)
         for source, where in missing:
             place = f"{where.file}:{where.line}" if where else "?"
             print(f"  {place} [{source.id}]: no source record at {source.record}: write it "
@@ -107,8 +108,9 @@ def _draft(args: argparse.Namespace) -> int:
     except DraftError as exc:
         print(f"draft: {exc}", file=sys.stderr)
         return 1
-    print(f"Draft: {path}: {len(draft['facts'])} candidate facts, "
-          f"{len(draft['new_entities'])} candidate new entities. Edit it, then run "
+    print(f"Draft: {path}: {plural(len(draft['facts']), 'candidate fact')}, "
+          f"{plural(len(draft['new_entities']), 'candidate new entity', 'candidate new entities')}. "
+          "Edit it, then run "
           f"`python -m bot accept {path}` and !reload.")
     return 0
 
@@ -119,7 +121,8 @@ def _accept(args: argparse.Namespace) -> int:
     try:
         written = accept(args.draft, args.knowledge)
     except AcceptError as exc:
-        print(f"accept: {args.draft}: refused ({len(exc.problems)} problem(s)):", file=sys.stderr)
+        print(f"accept: {args.draft}: refused ({plural(len(exc.problems), 'problem')}):",
+              file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1

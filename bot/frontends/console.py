@@ -12,6 +12,7 @@ from bot.knowledge import KnowledgeError, Loader
 from bot.knowledge.diff import diff
 from bot.output.text import render_text
 from bot.services.querylog import QueryLog, log_answer
+from bot.shared.formats import plural
 
 HISTORY = Path.home() / ".china_ai_bot_history"
 PROMPT = "ai-race> "
@@ -70,8 +71,8 @@ def _reload(engine: Engine, loader: Loader, stdout) -> Engine:
     try:
         new = Engine(loader.load(), previous=engine)
     except KnowledgeError as exc:
-        print(f"Reload refused, the old fact base keeps answering: {len(exc.problems)} "
-              "problem(s):", file=stdout)
+        print("Reload refused, the old fact base keeps answering: "
+              f"{plural(len(exc.problems), 'problem')}:", file=stdout)
         for problem in exc.problems:
             print(f"  {problem}", file=stdout)
         return engine

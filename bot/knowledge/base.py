@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.knowledge.schema import Entity, Fact, Source
+from bot.shared.formats import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,7 @@ class KnowledgeError(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the knowledge files")
+        super().__init__(f"{plural(len(problems), 'problem')} in the knowledge files")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ class KnowledgeBase:
     def summary(self) -> str:
         c = self.counts()
         return (
-            f"{c['sources']} sources, {c['entities']} entities, {c['aliases']} aliases, "
-            f"{c['facts']} facts (version {self.short_version})"
+            f"{plural(c['sources'], 'source')}, {plural(c['entities'], 'entity', 'entities')}, "
+            f"{plural(c['aliases'], 'alias', 'aliases')}, {plural(c['facts'], 'fact')} "
+            f"(version {self.short_version})"
         )

@@ -361,7 +361,7 @@ async def alog_answer(querylog: QueryLog | None, front_end: FrontEnd | str, answ
 
 def render_report(report: Report) -> str:
     period = f"the last {plural(report.days, 'day')}" if report.days is not None else "all time"
-    out = [f"Query report, {period}: {report.total} queries"]
+    out = [f"Query report, {period}: {plural(report.total, 'query', 'queries')}"]
 
     def section(title: str, lines: list[str]) -> None:
         out.extend(["", title])
@@ -372,8 +372,8 @@ def render_report(report: Report) -> str:
     section("Names people asked about that the base does not know:",
             [f"{n:>4}  {name}" for name, n in report.unknown_names])
     taken = sum(n for _, n in report.suggestions_taken)
-    section(f"Did-you-mean suggestions taken ({taken} after {report.suggestions_offered} "
-            "not-found answers offering some):",
+    offered = plural(report.suggestions_offered, "not-found answer")
+    section(f"Did-you-mean suggestions taken ({taken} after {offered} offering some):",
             [f"{n:>4}  {eid}" for eid, n in report.suggestions_taken])
     section("Answers per command:", [f"{n:>4}  {c}" for c, n in report.by_command.items()])
     section("Answers per front end:", [f"{n:>4}  {f}" for f, n in report.by_front_end.items()])

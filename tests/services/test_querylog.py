@@ -247,7 +247,7 @@ def test_report_cli(tmp_path: Path, capsys) -> None:
     not_found(QueryLog(db), "What's the weather?", at=dt.datetime.now(dt.UTC))
     assert main(["report", "--db", str(db), "--days", "7"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Query report, the last 7 days: 1 queries")
+    assert out.startswith("Query report, the last 7 days: 1 query\n")  # not "1 queries"
     assert "what the weather" in out
     assert main(["report", "--db", str(tmp_path / "missing.sqlite3")]) == 1
     assert "No query log" in capsys.readouterr().err

@@ -60,7 +60,7 @@ class Admin(commands.Cog):
                 shown.append(f"…and {len(result.problems) - MAX_PROBLEMS} more "
                              "(run `python -m bot validate` for all)")
             embed = discord.Embed(
-                title=f"Reload refused: {len(result.problems)} problem(s)",
+                title=f"Reload refused: {plural(len(result.problems), 'problem')}",
                 description=clip("\n".join(f"• `{p}`" for p in shown), 4096), colour=0xED4245)
             embed.set_footer(text=f"Still answering from version {self.bot.engine.kb.short_version}")
         await ctx.send(embed=embed)
