@@ -22,6 +22,8 @@ class Kind(StrEnum):
     ENTITIES = "entities"
     HELP = "help"
     NOT_FOUND = "not_found"
+    UNANSWERED = "unanswered"
+    """the names are known, but no fact answers what is asked of them"""
     USAGE_ERROR = "usage_error"
     PICTURE = "picture"  # `picture` says which; bot.output.pictures draws it
 
@@ -66,9 +68,6 @@ class Cite:
     def label(self) -> str:
         return f"{self.source_label}, ¶{self.paragraph}"
 
-    @property
-    def short(self) -> str:
-        return f"{self.outlet} ¶{self.paragraph}"
 
 
 _SAYS = ("says|said|claims|claimed|reports|reported|states|stated|notes|writes|argues|believes|"
@@ -172,12 +171,15 @@ class Answer:
     """the date of the newest fact the answer uses: how current it is"""
     differ: tuple[FactView, ...] = ()
     """facts of other sources that dispute or update facts of the answer"""
+    related: tuple[FactView, ...] = ()
+    """facts near the question that do not answer it, offered apart from `facts`
+    (which holds only what is offered as the answer)"""
 
     @property
     def sources(self) -> tuple[Cite, ...]:
         """Each source cited by this answer once, in first-cited order."""
         seen: dict[str, Cite] = {}
-        for fact in self.facts:
+        for fact in (*self.facts, *self.related):
             seen.setdefault(fact.cite.source_id, fact.cite)
         return tuple(seen.values())
 

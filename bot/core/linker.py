@@ -262,11 +262,11 @@ class Linker:
         word = toks[i]
         if is_cjk(word) or word in STOPWORDS or word in self.vocabulary or word.isdigit():
             return None
-        for n in (2, 1):  # "hugging fase" before "hugging"
+        for n in (3, 2, 1):  # "kimmi k2 thinking" before "kimmi k2", "hugging fase" before "hugging"
             if i + n > len(toks):
                 continue
             span = " ".join(toks[i : i + n])
-            if n == 2 and (is_cjk(toks[i + 1]) or toks[i + 1] in STOPWORDS):
+            if any(is_cjk(t) or t in STOPWORDS for t in toks[i + 1 : i + n]):
                 continue
             near = self._near(span)
             if near and (len(near) == 1 or near[0][0] < near[1][0]):

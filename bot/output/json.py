@@ -33,6 +33,7 @@ def to_json(answer: Answer) -> dict[str, Any]:
         "entities": list(answer.entities),
         "as_of": answer.as_of,
         "facts": [_fact(f) for f in answer.facts],
+        "related": [_fact(f) for f in answer.related],
         "differ": [_fact(f) for f in answer.differ],
         "suggestions": list(answer.suggestions),
         "unknown": list(answer.unknown),
