@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint validate bench console clean fonts
+.PHONY: run test lint validate bench eval console clean fonts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+# Answer quality on bench/questions' test half, against bm25s and the embedding model alone.
+eval: $(STAMP)
+	$(PY) -m bench.eval
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -157,8 +157,7 @@ class VectorCache:
             vectors = np.load(self._path(texts), allow_pickle=False)
         except (OSError, ValueError):
             return None
-        if vectors.shape != (len(texts), vectors.shape[1] if vectors.ndim == 2 else -1) \
-                or vectors.dtype != np.float32:
+        if vectors.ndim != 2 or len(vectors) != len(texts) or vectors.dtype != np.float32:
             return None
         return vectors
 

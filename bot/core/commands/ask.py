@@ -240,9 +240,10 @@ def _scaled(similarity: float, tuning: Tuning) -> float:
 
 
 def _near_word(term: str, have: frozenset[str]) -> bool:
-    """One word form for another: "navigation" for "navigate", "smartphone" for
-    "smartphones", beyond what stemming catches."""
-    return len(term) >= 5 and any(len(h) >= 5 and h[:5] == term[:5] for h in have)
+    """One word form for another, beyond what stemming catches: "navigation" for
+    "navigate", and a compound for its head, "smartphone" for "phone"."""
+    return len(term) >= 5 and any(len(h) >= 4 and (h[:5] == term[:5] or term.endswith(h))
+                                  for h in have)
 
 
 def _answering(scored: list[Scored], asked: list[str], tuning: Tuning) -> list[Scored]:
@@ -254,14 +255,16 @@ def _answering(scored: list[Scored], asked: list[str], tuning: Tuning) -> list[S
     if not good:
         return []
     best = good[0].score
-    good = [s for s in good if s.score >= best - tuning.keep_within]
-    if len(asked) > 1:
+    close = [s for s in good if s.score >= best - tuning.keep_within]
+    if len(asked) > 1:  # the best for each name, however far behind the best of all
         firsts = []
         for eid in asked:
             first = next((s for s in good if eid in s.about and s not in firsts), None)
             if first is not None:
                 firsts.append(first)
-        good = [*firsts, *(s for s in good if s not in firsts)]
+        close = [*firsts, *(s for s in close if s not in firsts)]
+        close.sort(key=lambda s: (-s.score, s.fact_id))
+    good = close
     return good[:MAX_FACTS]
 
 
