@@ -18,6 +18,7 @@ from bot.frontends.discord.embeds import answer_pages
 from bot.frontends.discord.feedback import VoteButton, add_vote_buttons
 from bot.frontends.discord.paging import Paginator
 from bot.frontends.discord.replies import NO_MENTIONS
+from bot.frontends.discord.translations import Translator
 from bot.knowledge import KnowledgeError, Loader
 from bot.knowledge.diff import KnowledgeDiff, diff
 from bot.output.pictures import PictureCache, warm_up
@@ -73,6 +74,7 @@ class RaceBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(VoteButton, CardButton)
+        await self.tree.set_translator(Translator())  # zh-CN names of the slash commands
         # Load the drawing libraries now, in a thread, not on the first user's time.
         self.loop.run_in_executor(None, warm_up)
         for name in EXTENSIONS:
