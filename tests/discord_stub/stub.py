@@ -613,6 +613,49 @@ class DiscordStub(GatewayMixin, RestMixin):
             timeout=timeout,
         )
 
+    async def send_message_command(
+        self,
+        name: str,
+        message_id: int,
+        *,
+        user_id: int,
+        guild_id: int | None = None,
+        member_roles: Sequence[int] | None = None,
+        permissions: str | int | None = None,
+        timeout: float = 5.0,
+    ) -> int:
+        """Run a message context-menu command (Apps -> ``name``) on a stored message: an
+        APPLICATION_COMMAND interaction whose data has type 3, ``target_id`` and the message
+        under ``resolved.messages``, as Discord sends it (content included whatever the
+        intents). The command id is the one the bot registered as type 3, if it did."""
+        msg = self.stored_messages.get(message_id)
+        if msg is None:
+            raise KeyError(f"message {message_id} is not stored by the stub")
+        channel_id = int(msg["channel_id"])
+        gid = self._guild_for(channel_id, guild_id)
+        registered_here = any(c["name"] == name and c.get("type") == 3
+                              for c in self.commands.get(gid, []))
+        command_guild = gid if gid is not None and registered_here else None
+        data: dict[str, Any] = {
+            "id": str(self.command_id(name, command_guild, type=3)),
+            "name": name,
+            "type": 3,
+            "target_id": str(message_id),
+            "resolved": {"messages": {str(message_id): copy.deepcopy(msg)}},
+        }
+        if command_guild is not None:
+            data["guild_id"] = str(command_guild)
+        return await self.send_interaction(
+            2,
+            data,
+            user_id=user_id,
+            channel_id=channel_id,
+            guild_id=gid,
+            member_roles=member_roles,
+            permissions=permissions,
+            timeout=timeout,
+        )
+
     async def send_component(
         self,
         message_id: int,

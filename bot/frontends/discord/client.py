@@ -28,6 +28,7 @@ from bot.shared.settings import Settings
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.frontends.discord.exts.questions", "bot.frontends.discord.exts.admin",
+              "bot.frontends.discord.exts.news", "bot.frontends.discord.exts.factcheck",
               "bot.frontends.discord.exts.errors")
 RATE, PER = 4, 8.0
 """per user: at most RATE commands or questions every PER seconds"""
@@ -171,7 +172,9 @@ class RaceBot(commands.AutoShardedBot):
                 new, changes, retired = await asyncio.to_thread(self._build, self.engine)
             except KnowledgeError as exc:
                 return ReloadResult(False, problems=tuple(str(p) for p in exc.problems))
-            self.engine = new
+            old, self.engine = self.engine, new
+            # for the news feed: posted by the process that reloaded, not by the others
+            self.dispatch("knowledge_reloaded", old, new, changes)
             await asyncio.to_thread(_release, retired)
             return ReloadResult(True, diff=changes)
 
