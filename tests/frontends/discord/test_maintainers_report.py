@@ -59,3 +59,16 @@ async def test_gaps_is_refused_to_everyone_else(world: World) -> None:
     reply = await world.say("!gaps", author=USER_ID)
     assert "only the bot's maintainers" in reply["content"]
     assert not files_of(world)
+
+
+async def test_a_long_report_comes_whole_as_a_text_file(world: World) -> None:
+    for n in range(60):
+        world.bot.querylog.record(front_end="dm", command="ask", query=f"what is Zorblax{n} doing " + "and why " * 20,
+                                  kind="not_found", unknown=(f"zorblax{n}",))
+    mark = len(world.stub.requests)
+    reply = await world.say("!gaps", author=MAINTAINER_ID)
+    assert len(reply["content"]) <= 2000 and "…(cut)" in reply["content"]
+    (text,) = [f for f in files_of(world, mark) if f["filename"] == "gaps-report.txt"]
+    whole = text["data"].decode()
+    assert whole.startswith("Query report, all time: 60 queries")
+    assert "Answers per front end:\n    60  dm" in whole
