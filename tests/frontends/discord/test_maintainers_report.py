@@ -63,8 +63,9 @@ async def test_gaps_is_refused_to_everyone_else(world: World) -> None:
 
 async def test_a_long_report_comes_whole_as_a_text_file(world: World) -> None:
     for n in range(60):
-        world.bot.querylog.record(front_end="dm", command="ask", query=f"what is Zorblax{n} doing " + "and why " * 20,
-                                  kind="not_found", unknown=(f"zorblax{n}",))
+        world.bot.querylog.record(front_end="dm", command="ask", kind="not_found",
+                                  query=f"what is Zorblax{n} doing " + "and why " * 20,
+                                  unknown=(f"zorblax{n}",))
     mark = len(world.stub.requests)
     reply = await world.say("!gaps", author=MAINTAINER_ID)
     assert len(reply["content"]) <= 2000 and "…(cut)" in reply["content"]
