@@ -236,6 +236,22 @@ class DiscordStub(GatewayMixin, RestMixin):
         """Dispatch GUILD_CREATE for a guild added while the bot runs (the bot "joins" it)."""
         await self.dispatch("GUILD_CREATE", self.guild_payload(guild_id), timeout=timeout)
 
+    async def set_overwrite(
+        self, channel_id: int, target_id: int, *, allow: int = 0, deny: int = 0,
+        member: bool = True, timeout: float = 5.0,
+    ) -> None:
+        """Set a channel's permission overwrite for a member (or a role, ``member=False``) and
+        tell the bot with CHANNEL_UPDATE, as when an admin takes a permission away."""
+        guild = self.channel_guild(channel_id)
+        if guild is None:
+            raise KeyError(f"{channel_id} is not a guild channel")
+        channel = guild.channels[channel_id]
+        kept = [o for o in channel.get("permission_overwrites", []) if o["id"] != str(target_id)]
+        overwrite = {"id": str(target_id), "type": 1 if member else 0, "allow": str(allow),
+                     "deny": str(deny)}
+        channel["permission_overwrites"] = [*kept, overwrite]
+        await self.dispatch("CHANNEL_UPDATE", dict(channel), timeout=timeout)
+
     def add_dm_channel(self, channel_id: int, user_id: int) -> int:
         """Register a DM channel between the bot and ``user_id``."""
         self.dm_channels[channel_id] = user_id

@@ -15,6 +15,7 @@ from bot.frontends.discord.runner import build_bot
 from bot.services.subscriptions import MAX_FAILURES
 from bot.shared.settings import Settings
 from tests.discord_stub import FLAG_EPHEMERAL, DiscordStub
+from tests.discord_stub.payloads import SEND_MESSAGES
 from tests.frontends.discord.conftest import (
     BOT_ID,
     CHANNEL_ID,
@@ -157,3 +158,18 @@ async def test_a_channel_that_refuses_posts_is_dropped(world: World,
     await reload(world)
     attempts = [r for r in world.stub.requests if r.path.endswith(f"/{NEWS}/messages")]
     assert [r.status for r in attempts] == [403] * MAX_FAILURES  # and no more
+
+
+async def test_a_channel_the_bot_may_no_longer_post_in(world: World,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    await news(world, "subscribe", channel=NEWS)
+    await world.stub.set_overwrite(NEWS, BOT_ID, deny=SEND_MESSAGES)
+    refused = await news(world, "subscribe", channel=NEWS)
+    assert refused["content"].startswith(f"I can't post in <#{NEWS}>")
+    caplog.set_level(logging.WARNING, logger="bot.frontends.discord.exts.news")
+    for n in range(1, MAX_FAILURES + 1):
+        add_fact(world, n)
+        await reload(world)
+    assert not [r for r in world.stub.requests if r.path.endswith(f"/{NEWS}/messages")]
+    warnings = [r.getMessage() for r in caplog.records if "cannot post in channel" in r.getMessage()]
+    assert len(warnings) == MAX_FAILURES and "dropped" in warnings[-1]
