@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.core import Engine, route
 from bot.core.answers import Finding, Kind
@@ -225,3 +227,17 @@ def test_names_and_years_are_not_figures() -> None:
 def test_sentences_keep_decimals_and_versions() -> None:
     assert sentences("R1 cost $5.6M. V3.2 is new!\nok。好的") == [
         "R1 cost $5.6M.", "V3.2 is new!", "ok。", "好的"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300) | st.lists(st.sampled_from(
+    ["Acme", "Acme One", "$5.6M", "70B", "under", "2025", "March 2025", "It", "raised", ".", "¥3亿",
+     "cost", "parameters", "\n", "2025-02-30", "%", "12.5", "训练", "A1"]), max_size=30).map(" ".join))
+def test_any_text_is_checked_without_error(engine: Engine, text: str) -> None:
+    answer = engine.check(text)
+    assert answer.kind in (Kind.CHECK, Kind.USAGE_ERROR)
+    assert len(answer.checks) <= 6
+    for check in answer.checks:
+        assert len(check.claim) <= 160
+        assert len(check.same) <= 3 and len(check.different) <= 3 and len(check.related) <= 3
+        assert not {v.id for v in check.same} & {v.id for v in check.different}

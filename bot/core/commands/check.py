@@ -140,16 +140,17 @@ def _related(engine: Engine, sentence: str, ids: tuple[str, ...], topic: frozens
     pool = dict.fromkeys(retrieved)
     for eid in ids:
         pool.update(dict.fromkeys(kb.facts_by_entity.get(eid, ())))
-    # one shared word is enough for a short claim; a longer one needs two, so that
-    # "Alibaba opened an office on Mars" is not about Alibaba's open-source models
+    # One shared word is enough for a short claim, or for a fact about what the claim
+    # names; otherwise two, so that "Alibaba opened an office on Mars" is not about the
+    # open-source models of Alibaba's Qwen.
     needed = min(2, (len(topic) + 1) // 2)
     scored = []
     for fid in pool:
         said, added = _fact_topic(engine, fid)
         in_statement, in_keywords = len(topic & said), len(topic & added)
-        if in_statement + in_keywords < needed:
-            continue
         fact = kb.facts[fid]
+        if in_statement + in_keywords < (min(needed, 1) if fact.subject in ids else needed):
+            continue
         scored.append(((-2 * in_statement - in_keywords, fact.subject not in ids, fid not in rank,
                         rank.get(fid, 0), fact.nature is not Nature.REPORTED, fid), fid))
     return [fid for _, fid in sorted(scored)]
