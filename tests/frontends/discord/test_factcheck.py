@@ -77,6 +77,8 @@ async def test_prefix_check(world: World) -> None:
     reply = await world.say("!check DeepSeek upgraded its V3 model in January 2025")
     (embed,) = reply["embeds"]
     assert embed["title"] == "Checked against the fact base"
+    assert embed["description"].startswith("1 claim checked")
+    assert "**“DeepSeek upgraded its V3 model in January 2025”**" in embed["description"]
     assert "Differs:" in embed["description"]
     assert world.bot.querylog.report().by_command == {"check": 1}
     usage = await world.say("!check")
