@@ -151,7 +151,7 @@ def test_a_range_is_not_a_different_figure(engine: Engine) -> None:
 
 
 def test_it_refers_back_to_the_sentence_before(engine: Engine) -> None:
-    answer = engine.check("Acme released Acme One. It has 70 billion parameters. lol")
+    answer = engine.check("Acme released Acme One. lol. It has 70 billion parameters.")
     assert [c.finding for c in answer.checks] == [Finding.RELATED, Finding.SAME]
     assert answer.checks[1].entities == ("acme", "acme-one")
 

@@ -23,7 +23,6 @@ from bot.core.claims import (
     dates_agree,
     fact_dates,
     find_dates,
-    find_figures,
     read,
     sentences,
 )
@@ -71,7 +70,7 @@ def answer(engine: Engine, text: str) -> Answer:
         linked = engine.linker.link(sentence)
         # "DeepSeek released R1. It cost $5.6M to train.": "it" is still R1
         ids = linked.entity_ids or (carried if linked.tokens[:1] in _BACK else ())
-        carried = ids
+        carried = linked.entity_ids or carried
         stated = read(sentence)
         topic = _topic(linked.free, sentence)
         if not linked.entity_ids and not stated.texts and len(topic) < 2:
@@ -117,10 +116,9 @@ def _fact_topic(engine: Engine, fact_id: str) -> tuple[frozenset[str], frozenset
     return engine.memo(("check: topic", fact_id), work)
 
 
-def _fact_figures(engine: Engine, fact_id: str) -> list[Figure]:
+def _fact_figures(engine: Engine, fact_id: str) -> tuple[Figure, ...]:
     statement = engine.kb.facts[fact_id].statement
-    return engine.memo(("check: figures", fact_id), lambda: find_figures(
-        statement, [d.span for d in find_dates(statement)]))
+    return engine.memo(("check: figures", fact_id), lambda: read(statement).figures)
 
 
 def _fact_dates(engine: Engine, fact_id: str) -> list[tuple[str, str | None]]:
