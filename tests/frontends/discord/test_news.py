@@ -19,6 +19,7 @@ from tests.discord_stub.payloads import SEND_MESSAGES
 from tests.frontends.discord.conftest import (
     BOT_ID,
     CHANNEL_ID,
+    DM_CHANNEL_ID,
     GUILD_ID,
     MAINTAINER_ID,
     OWNER_ID,
@@ -57,6 +58,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
                    members=[USER_ID, ADMIN_ID, MAINTAINER_ID], roles=[ADMIN_ROLE],
                    role_permissions={ADMIN_ROLE: MANAGE_GUILD},
                    member_roles={ADMIN_ID: [ADMIN_ROLE]})
+    stub.add_dm_channel(DM_CHANNEL_ID, ADMIN_ID)
     try:
         async with stub.running_bot(build_bot(settings)) as bot:
             yield World(stub, bot, knowledge)
@@ -173,3 +175,11 @@ async def test_a_channel_the_bot_may_no_longer_post_in(world: World,
     assert not [r for r in world.stub.requests if r.path.endswith(f"/{NEWS}/messages")]
     warnings = [r.getMessage() for r in caplog.records if "cannot post in channel" in r.getMessage()]
     assert len(warnings) == MAX_FAILURES and "dropped" in warnings[-1]
+
+
+async def test_news_is_for_servers(world: World) -> None:
+    interaction = await world.stub.send_slash("news", [{"name": "list", "type": 1, "options": []}],
+                                              user_id=ADMIN_ID, channel_id=DM_CHANNEL_ID)
+    response = await world.stub.wait_for_interaction_response(interaction)
+    assert response["data"]["flags"] & FLAG_EPHEMERAL
+    assert response["data"]["content"] == "That command works in a server, not in a DM."

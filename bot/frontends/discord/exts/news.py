@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 import discord
 from discord import app_commands
@@ -26,6 +28,7 @@ from bot.services.subscriptions import MAX_FAILURES, StoreError, Subscription, S
 from bot.shared.formats import human_join
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 OFF = "The news feed keeps its list in the bot's database, which is off here (QUERY_LOG=off)."
 BROKEN = "The news feed's list can't be read or written right now: try again later."
@@ -45,6 +48,12 @@ class News(commands.Cog):
         self.bot = bot
         self.store = store
 
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Subscriptions are a server's: in a DM, say that, not "you need Manage Server"."""
+        if interaction.guild is None:
+            raise app_commands.NoPrivateMessage()
+        return True
+
     async def cog_unload(self) -> None:
         close = getattr(self.store, "close", None)
         if close is not None:
@@ -55,13 +64,15 @@ class News(commands.Cog):
     async def _say(self, interaction: discord.Interaction, text: str) -> None:
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
-    async def _stored(self, interaction: discord.Interaction, method, *args):
-        """A store call off the event loop; None, with the user told why, when it fails."""
+    async def _stored(self, interaction: discord.Interaction,
+                      work: Callable[[SubscriptionStore], T]) -> T | None:
+        """`work` on the store, off the event loop; None, with the user told why, when
+        there is no store or it fails."""
         if self.store is None:
             await self._say(interaction, OFF)
             return None
         try:
-            return await asyncio.to_thread(getattr(self.store, method), *args)
+            return await asyncio.to_thread(work, self.store)
         except StoreError as exc:
             log.warning("news: %s", exc)
             await self._say(interaction, BROKEN)
@@ -89,7 +100,8 @@ class News(commands.Cog):
             await self._say(interaction, f"I can't post in {channel.mention}: I need View Channel, "
                             "Send Messages and Embed Links there.")
             return
-        done = await self._stored(interaction, "subscribe", interaction.guild.id, channel.id, ids)
+        guild_id = interaction.guild.id
+        done = await self._stored(interaction, lambda store: store.subscribe(guild_id, channel.id, ids))
         if done is None:
             return
         about = f"about {self._names(ids)} (and what they make)" if ids else "about anything"
@@ -102,7 +114,9 @@ class News(commands.Cog):
     async def unsubscribe(self, interaction: discord.Interaction,
                           channel: discord.TextChannel) -> None:
         assert interaction.guild is not None
-        removed = await self._stored(interaction, "unsubscribe", interaction.guild.id, channel.id)
+        guild_id = interaction.guild.id
+        removed = await self._stored(interaction,
+                                     lambda store: store.unsubscribe(guild_id, channel.id))
         if removed is not None:
             await self._say(interaction, f"{channel.mention} will no longer get the news." if removed
                             else f"{channel.mention} doesn't get the news.")
@@ -111,7 +125,8 @@ class News(commands.Cog):
     @app_commands.checks.has_permissions(manage_guild=True)
     async def list_(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None
-        subscriptions = await self._stored(interaction, "in_guild", interaction.guild.id)
+        guild_id = interaction.guild.id
+        subscriptions = await self._stored(interaction, lambda store: store.in_guild(guild_id))
         if subscriptions is None:
             return
         if not subscriptions:
