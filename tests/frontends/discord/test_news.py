@@ -183,3 +183,14 @@ async def test_news_is_for_servers(world: World) -> None:
     response = await world.stub.wait_for_interaction_response(interaction)
     assert response["data"]["flags"] & FLAG_EPHEMERAL
     assert response["data"]["content"] == "That command works in a server, not in a DM."
+
+
+async def test_entities_are_completed_one_after_another(world: World) -> None:
+    interaction = await world.stub.send_autocomplete("news", [{"name": "subscribe", "type": 1, "options": [
+        {"name": "channel", "type": 7, "value": str(NEWS)},
+        {"name": "entities", "type": 3, "value": "tencent, deeps", "focused": True}]}],
+        user_id=ADMIN_ID, channel_id=CHANNEL_ID, guild_id=GUILD_ID)
+    response = await world.stub.wait_for_interaction_response(interaction)
+    values = [c["value"] for c in response["data"]["choices"]]
+    assert values[:2] == ["tencent, DeepSeek", "tencent, DeepSeek V3"]
+    assert all(len(v) <= 100 for v in values) and len(values) <= 25

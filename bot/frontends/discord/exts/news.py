@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 OFF = "The news feed keeps its list in the bot's database, which is off here (QUERY_LOG=off)."
+CHOICE = 100
+"""Discord's limit on an autocomplete choice's name and value"""
 BROKEN = "The news feed's list can't be read or written right now: try again later."
 
 
@@ -107,6 +109,20 @@ class News(commands.Cog):
         about = f"about {self._names(ids)} (and what they make)" if ids else "about anything"
         await self._say(interaction, f"{channel.mention} will get the new facts {about} after "
                                      "every reload that adds or changes some.")
+
+    @subscribe.autocomplete("entities")
+    async def complete_entities(self, _: discord.Interaction, current: str
+                                ) -> list[app_commands.Choice[str]]:
+        """Completes the last of the names typed so far, comma-separated: "deepseek, qw"."""
+        head, comma, last = current[:CHOICE].rpartition(",")
+        before = f"{head.strip()}, " if comma and head.strip() else ""
+        engine = self.bot.engine
+        choices = []
+        for _label, eid in engine.complete(last.strip(), limit=25):
+            value = before + engine.name(eid)
+            if len(value) <= CHOICE:
+                choices.append(app_commands.Choice(name=value, value=value))
+        return choices
 
     @news.command(name="unsubscribe", description="Stop posting the news in a channel.")
     @app_commands.describe(channel="The channel that gets the news")
