@@ -252,6 +252,14 @@ class DiscordStub(GatewayMixin, RestMixin):
         channel["permission_overwrites"] = [*kept, overwrite]
         await self.dispatch("CHANNEL_UPDATE", dict(channel), timeout=timeout)
 
+    async def delete_channel(self, channel_id: int, *, timeout: float = 5.0) -> None:
+        """Delete a guild channel and tell the bot (CHANNEL_DELETE); REST on it then 404s."""
+        guild = self.channel_guild(channel_id)
+        if guild is None:
+            raise KeyError(f"{channel_id} is not a guild channel")
+        channel = guild.channels.pop(channel_id)
+        await self.dispatch("CHANNEL_DELETE", channel, timeout=timeout)
+
     def add_dm_channel(self, channel_id: int, user_id: int) -> int:
         """Register a DM channel between the bot and ``user_id``."""
         self.dm_channels[channel_id] = user_id

@@ -194,3 +194,16 @@ async def test_entities_are_completed_one_after_another(world: World) -> None:
     values = [c["value"] for c in response["data"]["choices"]]
     assert values[:2] == ["tencent, DeepSeek", "tencent, DeepSeek V3"]
     assert all(len(v) <= 100 for v in values) and len(values) <= 25
+
+
+async def test_a_deleted_channel_is_dropped(world: World, caplog: pytest.LogCaptureFixture) -> None:
+    await news(world, "subscribe", channel=NEWS)
+    await world.stub.delete_channel(NEWS)
+    caplog.set_level(logging.WARNING, logger="bot.frontends.discord.exts.news")
+    for n in range(1, MAX_FAILURES + 1):
+        add_fact(world, n)
+        await reload(world)
+    attempts = [r.status for r in world.stub.requests if r.path.endswith(f"/{NEWS}/messages")]
+    assert attempts == [404] * MAX_FAILURES  # Discord is asked: the cache may just lack it
+    assert "dropped" in [r.getMessage() for r in caplog.records][-1]
+    assert "no channel here" in (await news(world, "list"))["content"].casefold()

@@ -179,9 +179,12 @@ class News(commands.Cog):
             if not await asyncio.to_thread(store.claim, channel_id, reload):
                 return  # another process has posted this reload here
             channel = self.bot.get_channel(channel_id)
-            if not isinstance(channel, discord.abc.GuildChannel | discord.Thread) \
-                    or not _can_post(channel):  # gone, or no longer ours to post in
-                await self._failed(subscription, "the bot cannot see or post in it")
+            if channel is None:  # not in this process's cache (another shard's): Discord says
+                channel = self.bot.get_partial_messageable(channel_id,
+                                                           guild_id=subscription.guild_id)
+            elif not isinstance(channel, discord.abc.GuildChannel | discord.Thread) \
+                    or not _can_post(channel):  # no longer ours to post in
+                await self._failed(subscription, "the bot may not post in it")
                 return
             try:
                 await channel.send(embed=embed, allowed_mentions=NO_MENTIONS)
