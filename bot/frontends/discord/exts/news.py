@@ -166,9 +166,12 @@ class News(commands.Cog):
         except StoreError as exc:
             log.warning("news: no news posted after reload to %s: %s", changes.new_version, exc)
             return
+        # each distinct choice of entities once, in a thread: a big reload has many facts
+        digests = await asyncio.to_thread(
+            lambda: {e: feed.for_entities(e) for e in {s.entities for s in subscriptions}})
         reload = f"{changes.old_version}>{changes.new_version}"
         for subscription in subscriptions:
-            digest = feed.for_entities(subscription.entities)
+            digest = digests[subscription.entities]
             if digest is not None:
                 await self._post(subscription, digest_embed(digest), reload)
 
