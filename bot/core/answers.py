@@ -26,6 +26,8 @@ class Kind(StrEnum):
     """the names are known, but no fact answers what is asked of them"""
     USAGE_ERROR = "usage_error"
     PICTURE = "picture"  # `picture` says which; bot.output.pictures draws it
+    CHECK = "check"
+    """a message's claims set against the fact base (`checks` holds one per claim)"""
 
 
 class PictureKind(StrEnum):
@@ -151,6 +153,36 @@ class Section:
     lines: tuple[str, ...]
 
 
+class Finding(StrEnum):
+    """What the fact base has on one claim: never whether the claim is true."""
+
+    SAME = "same"
+    """a source in the base gives the same figure or date"""
+    DIFFERENT = "different"
+    """the base's sources give another figure or date (some may also give the same)"""
+    RELATED = "related"
+    """the base has facts on it, but no figure or date to set against the claim's"""
+    NOTHING = "nothing"
+    """the base has nothing on it"""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCheck:
+    """One claim of a checked message and the facts of the base closest to it."""
+
+    claim: str
+    finding: Finding
+    stated: tuple[str, ...] = ()
+    """the figures and dates the claim states, as written"""
+    entities: tuple[str, ...] = ()
+    same: tuple[FactView, ...] = ()
+    """facts giving the same figure or date"""
+    different: tuple[FactView, ...] = ()
+    """facts giving another figure or date for the same thing"""
+    related: tuple[FactView, ...] = ()
+    """the closest facts, when there is nothing to compare"""
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     kind: Kind
@@ -174,6 +206,8 @@ class Answer:
     related: tuple[FactView, ...] = ()
     """facts near the question that do not answer it, offered apart from `facts`
     (which holds only what is offered as the answer)"""
+    checks: tuple[ClaimCheck, ...] = ()
+    """`check`: what the base has on each claim of the message"""
 
     @property
     def sources(self) -> tuple[Cite, ...]:

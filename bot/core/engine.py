@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from bot.core.answers import Answer, Cite, Column, FactView, Kind, Section
-from bot.core.commands import about, ask, compare, entities, landscape, sources, timeline
+from bot.core.commands import about, ask, check, compare, entities, landscape, sources, timeline
 from bot.core.linker import STOPWORDS, Linker, Resolution
 from bot.core.search import TermIndex, terms
 from bot.core.semantic import Embedder, FactVectors, VectorCache
@@ -79,6 +79,10 @@ class Engine:
 
     def ask(self, question: str) -> Answer:
         return self.in_context(ask.answer(self, question))
+
+    def check(self, text: str) -> Answer:
+        """Not through `in_context`: a check shows other accounts claim by claim."""
+        return check.answer(self, text)
 
     def timeline(self, name: str = "") -> Answer:
         return self.in_context(timeline.answer(self, name))

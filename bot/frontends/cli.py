@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from bot.core import Engine, route
+from bot.frontends.console import PICTURES, picture_name
 from bot.knowledge import KnowledgeError, Loader
 from bot.output.json import to_json
 from bot.output.text import render_text
@@ -63,9 +64,12 @@ def _query(args: argparse.Namespace) -> int:
             print(json.dumps(to_json(answer), ensure_ascii=False), flush=True)
         else:
             print(render_text(answer), end="\n\n" if args.query is None else "\n")
+        report = sys.stderr if args.json else sys.stdout
         if args.out is not None:
             out = args.out if args.query is not None else args.out.with_stem(f"{args.out.stem}-{n}")
-            status |= _write_picture(engine, answer, out, sys.stderr if args.json else sys.stdout)
+            status |= _write_picture(engine, answer, out, report)
+        elif answer.picture is not None:  # never only the text of a picture
+            status |= _write_picture(engine, answer, args.pictures / picture_name(answer), report)
     return status
 
 
@@ -78,7 +82,12 @@ def _write_picture(engine: Engine, answer, path: Path, report) -> int:
         print("No picture for this answer: --out works with `landscape [name]` and "
               "`compare A B --card`.", file=sys.stderr)
         return 1
+    return _write_png(data, path, report)
+
+
+def _write_png(data: bytes, path: Path, report) -> int:
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     except OSError as exc:
         print(f"{path}: cannot write the picture: {exc.strerror}", file=sys.stderr)
@@ -93,7 +102,8 @@ def _console(args: argparse.Namespace) -> int:
     loader = Loader(args.knowledge)
     engine = _load_engine(args.knowledge, loader)
     querylog = QueryLog.from_setting(args.settings.query_log)
-    return 1 if engine is None else run_console(engine, querylog=querylog, loader=loader)
+    return 1 if engine is None else run_console(engine, querylog=querylog, loader=loader,
+                                                pictures=args.pictures)
 
 
 def _draft(args: argparse.Namespace) -> int:
@@ -133,19 +143,29 @@ def _accept(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    """What to add, from the query log; with the knowledge directory loaded, names
+    the base has learnt since are marked; --out writes the weekly picture."""
     import sqlite3
 
-    from bot.services.querylog import render_report
+    from bot.services.gaps import render, weekly_series
 
     db = args.db if args.db is not None else QueryLog.from_setting(args.settings.query_log).path
     if db is None or not db.is_file():
         print(f"No query log at {db or '(QUERY_LOG=off)'}: nothing recorded yet?", file=sys.stderr)
         return 1
+    engine = _load_engine(args.knowledge)
+    if engine is None:
+        print("(names are not checked against the current base)", file=sys.stderr)
     try:
-        print(render_report(QueryLog(db).report(args.days)))
+        report = QueryLog(db).report(args.days, engine=engine)
     except (sqlite3.Error, OSError) as exc:
         print(f"{db}: cannot read the query log: {exc}", file=sys.stderr)
         return 1
+    print(render(report))
+    if args.out is not None:
+        from bot.output.pictures.weekly import render_weekly
+
+        return _write_png(render_weekly(weekly_series(report)), args.out, sys.stdout)
     return 0
 
 
@@ -177,6 +197,11 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
+    def pictures(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--pictures", type=Path, default=PICTURES, metavar="DIR",
+                       help="where `landscape` and `compare A B --card` write their PNG "
+                            f"(default: ./{PICTURES})")
+
     command("validate", _validate, "check the knowledge files and report every problem")
     query = command("query", _query, "answer one query, or one per line of standard input")
     query.add_argument("query", nargs="?", help="e.g. 'compare deepseek qwen'; omit to read stdin")
@@ -184,7 +209,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     query.add_argument("--out", type=Path, default=None, metavar="PATH",
                        help="write the answer's picture (PNG) here: `landscape [name]`, "
                             "`compare A B --card`; reading stdin, PATH-1.png, PATH-2.png, ...")
-    command("console", _console, "interactive prompt")
+    pictures(query)
+    pictures(command("console", _console, "interactive prompt"))
     draft = command("draft", _draft, "draft candidate facts from a plain-text article (not into knowledge/)")
     draft.add_argument("article", type=Path, help="plain text, blank lines between paragraphs")
     draft.add_argument("--source-id", required=True, help="id for the new source, e.g. ft-2025-04-zhipu")
@@ -195,15 +221,18 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     draft.add_argument("--out", type=Path, help="where to write (default: drafts/SOURCE-ID.yaml)")
     accept = command("accept", _accept, "check an edited draft and move it into the knowledge directory")
     accept.add_argument("draft", type=Path, help="the edited draft (drafts/SOURCE-ID.yaml)")
-    report = sub.add_parser("report", help="what people asked: unanswered questions, unknown names, votes")
+    report = command("report", _report, "what to add: unknown names, unanswered questions, "
+                     "disliked answers, questions per week")
     report.add_argument("--days", type=int, default=None, help="only the last N days (default: all)")
     report.add_argument("--db", type=Path, default=None, help="query log (default: QUERY_LOG setting)")
-    report.set_defaults(func=_report)
+    report.add_argument("--out", type=Path, default=None, metavar="PATH",
+                        help="also write the picture of questions per week (PNG) here")
     for name, func, text in (("run", _run, "start the Discord bot"),
                              ("start", _start, "the bot with a token, else the console")):
         p = command(name, func, text)
         p.add_argument("--sync-guild", type=int, default=None,
                        help="development: sync slash commands to this guild at start")
+        pictures(p)  # `start` may open the console
     return parser
 
 

@@ -40,4 +40,8 @@ def to_json(answer: Answer) -> dict[str, Any]:
         "columns": [c.label for c in answer.columns],
         "rows": [asdict(r) for r in answer.rows],
         "sections": [asdict(s) for s in answer.sections],
+        "checks": [{"claim": c.claim, "finding": c.finding.value, "stated": list(c.stated),
+                    "entities": list(c.entities), "same": [_fact(f) for f in c.same],
+                    "different": [_fact(f) for f in c.different],
+                    "related": [_fact(f) for f in c.related]} for c in answer.checks],
     }

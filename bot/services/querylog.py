@@ -28,12 +28,12 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from bot.core import Answer, Engine
-from bot.shared.formats import plural
+from bot.services.gaps import Entry, Report, build
+from bot.services.namelike import ANSWERED_NOTHING, left_out
 from bot.shared.normalize import key, normalize
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,12 @@ MIGRATIONS: tuple[str, ...] = (
         at TEXT NOT NULL,
         UNIQUE (query_id, voter_hash)
     );
+    """,
+    """
+    -- JSON list of the ids of the facts the answer showed
+    ALTER TABLE queries ADD COLUMN facts TEXT NOT NULL DEFAULT '[]';
+    -- JSON list of the names of the question the answer left out
+    ALTER TABLE queries ADD COLUMN dropped TEXT NOT NULL DEFAULT '[]';
     """,
 )
 
@@ -127,33 +133,6 @@ def _statements(sql: str) -> list[str]:
     if current.strip():
         statements.append(current.strip())
     return statements
-
-
-@dataclass(frozen=True, slots=True)
-class Voted:
-    """One answer's feedback, for the report."""
-
-    query_id: int
-    query: str
-    command: str
-    up: int
-    down: int
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    days: int | None
-    total: int = 0
-    unanswered: list[tuple[str, int]] = field(default_factory=list)
-    """not_found queries grouped by normalised text, most frequent first"""
-    unknown_names: list[tuple[str, int]] = field(default_factory=list)
-    suggestions_offered: int = 0
-    """not_found answers that offered suggestions"""
-    suggestions_taken: list[tuple[str, int]] = field(default_factory=list)
-    """entity id taken from a did-you-mean, with how often"""
-    by_command: dict[str, int] = field(default_factory=dict)
-    by_front_end: dict[str, int] = field(default_factory=dict)
-    most_disliked: list[Voted] = field(default_factory=list)
 
 
 class QueryLog:
@@ -221,15 +200,17 @@ class QueryLog:
 
     def record(self, *, front_end: FrontEnd | str, command: str, query: str, kind: str,
                entities: Sequence[str] = (), unknown: Sequence[str] = (),
-               suggestions: Sequence[str] = (), version: str = "", latency_ms: float = 0.0,
+               suggestions: Sequence[str] = (), facts: Sequence[str] = (),
+               dropped: Sequence[str] = (), version: str = "", latency_ms: float = 0.0,
                at: dt.datetime | None = None) -> int | None:
         """Store one query; returns its row id (for feedback buttons), or None when
         the log is off or broken. Never raises for a database problem.
 
-        `entities` and `suggestions` are entity ids. A query counts as having
-        taken a suggestion when one of its entities was among the suggestions of
-        the previous query in the same front end, if that one was not_found and
-        at most five minutes older.
+        `entities` and `suggestions` are entity ids, `facts` the ids of the facts
+        the answer showed, `dropped` the names of the question it left out. A
+        query counts as having taken a suggestion when one of its entities was
+        among the suggestions of the previous query in the same front end, if
+        that one found nothing and is at most five minutes older.
         """
         if not self.enabled:
             return None
@@ -245,11 +226,12 @@ class QueryLog:
                     took = self._taken(conn, front_end, entities, at)
                     cursor = conn.execute(
                         "INSERT INTO queries (at, front_end, command, query, normalized, kind, "
-                        "entities, unknown, suggestions, took_suggestion, version, latency_ms) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "entities, unknown, suggestions, took_suggestion, version, latency_ms, "
+                        "facts, dropped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (_iso(at), str(front_end), command, query, normalize(query), str(kind),
                          json.dumps(list(entities)), json.dumps(list(unknown), ensure_ascii=False),
-                         json.dumps(list(suggestions)), took, version, round(latency_ms, 3)))
+                         json.dumps(list(suggestions)), took, version, round(latency_ms, 3),
+                         json.dumps(list(facts)), json.dumps(list(dropped), ensure_ascii=False)))
                     conn.execute("COMMIT")
                 except BaseException:
                     _rollback(conn)
@@ -266,7 +248,7 @@ class QueryLog:
             return None
         row = conn.execute("SELECT kind, at, suggestions FROM queries WHERE front_end = ? "
                            "ORDER BY id DESC LIMIT 1", (str(front_end),)).fetchone()
-        if row is None or row[0] != "not_found" or row[1] < _iso(at - TAKEN_WINDOW):
+        if row is None or row[0] not in ANSWERED_NOTHING or row[1] < _iso(at - TAKEN_WINDOW):
             return None
         offered = set(json.loads(row[2]))
         return next((e for e in entities if e in offered), None)
@@ -300,55 +282,53 @@ class QueryLog:
 
     # --- reading --------------------------------------------------------
 
-    def report(self, days: int | None = None, limit: int = 10) -> Report:
-        """What people asked in the last `days` days (all time when None). Unlike
-        record, this raises sqlite3.Error/OSError: it is a maintainer's tool."""
+    def entries(self, days: int | None = None) -> list[Entry]:
+        """Every query of the last `days` days (all when None), oldest first, with
+        its votes. Unlike record, this raises sqlite3.Error/OSError: it is a
+        maintainer's tool."""
         if self.path is None:
-            return Report(days)
+            return []
         since = _iso(_now() - dt.timedelta(days=days)) if days is not None else ""
         with self._lock:
-            conn = self._connect()
+            rows = self._connect().execute(
+                "SELECT q.id, q.at, q.front_end, q.command, q.query, q.normalized, q.kind, "
+                "q.entities, q.unknown, q.suggestions, q.took_suggestion, q.facts, q.dropped, "
+                "coalesce(sum(v.up), 0), coalesce(sum(1 - v.up), 0) "
+                "FROM queries AS q LEFT JOIN votes AS v ON v.query_id = q.id "
+                "WHERE q.at >= ? GROUP BY q.id ORDER BY q.id", (since,)).fetchall()
+        return [Entry(r[0], dt.datetime.fromisoformat(r[1]), *r[2:7],
+                      *(tuple(json.loads(v)) for v in r[7:10]), r[10],
+                      *(tuple(json.loads(v)) for v in r[11:13]), r[13], r[14]) for r in rows]
 
-            def rows(sql: str, *args: object) -> list[tuple]:
-                return conn.execute(sql, (since, *args)).fetchall()
-
-            total = rows("SELECT count(*) FROM queries WHERE at >= ?")[0][0]
-            unanswered = rows(
-                "SELECT normalized, count(*) AS n FROM queries WHERE at >= ? AND kind = 'not_found' "
-                "GROUP BY normalized ORDER BY n DESC, normalized LIMIT ?", limit)
-            unknown = rows(
-                "SELECT j.value, count(*) AS n FROM queries, json_each(queries.unknown) AS j "
-                "WHERE at >= ? GROUP BY j.value ORDER BY n DESC, j.value LIMIT ?", limit)
-            offered = rows("SELECT count(*) FROM queries WHERE at >= ? AND kind = 'not_found' "
-                           "AND suggestions != '[]'")[0][0]
-            taken = rows("SELECT took_suggestion, count(*) AS n FROM queries WHERE at >= ? "
-                         "AND took_suggestion IS NOT NULL GROUP BY took_suggestion "
-                         "ORDER BY n DESC, took_suggestion")
-            by_command = rows("SELECT command, count(*) AS n FROM queries WHERE at >= ? "
-                              "GROUP BY command ORDER BY n DESC, command")
-            by_front_end = rows("SELECT front_end, count(*) AS n FROM queries WHERE at >= ? "
-                                "GROUP BY front_end ORDER BY n DESC, front_end")
-            disliked = rows(
-                "SELECT q.id, q.query, q.command, sum(v.up), sum(1 - v.up) AS down "
-                "FROM votes AS v JOIN queries AS q ON q.id = v.query_id WHERE q.at >= ? "
-                "GROUP BY q.id HAVING down > 0 ORDER BY down DESC, sum(v.up), q.id LIMIT ?", limit)
-        return Report(days, total, [tuple(r) for r in unanswered], [tuple(r) for r in unknown],
-                      offered, [tuple(r) for r in taken], dict(by_command), dict(by_front_end),
-                      [Voted(*r) for r in disliked])
+    def report(self, days: int | None = None, limit: int = 10,
+               engine: Engine | None = None) -> Report:
+        """The maintainers' report (bot/services/gaps.py); with `engine`, the
+        current base says which names it has learnt since."""
+        return build(self.entries(days), days, engine, limit)
 
 
 def log_answer(querylog: QueryLog | None, front_end: FrontEnd | str, answer: Answer,
                engine: Engine, latency_ms: float) -> int | None:
     """Record one answer; every front end calls this, so all log the same way.
-    Returns the row id for feedback, or None when not logged."""
+    Returns the row id for feedback, or None when not logged.
+
+    When nothing matched, an answer lists the entities with most facts ("I can
+    tell you about ..."): that is no did-you-mean, so it is not logged as an
+    offer, or any later question about one of them would count as taking it.
+    Names of the question the answer neither used nor called unknown are kept:
+    as unknown when the answer found nothing, as dropped when it answered."""
     if querylog is None or not querylog.enabled:
         return None
     aliases = engine.kb.alias_index
-    suggestions = [aliases.get(key(name), name) for name in answer.suggestions]
+    offered = () if list(answer.suggestions) == engine.known_names() else answer.suggestions
+    suggestions = [aliases.get(key(name), name) for name in offered]
+    left = left_out(engine, answer)
+    found_nothing = str(answer.kind) in ANSWERED_NOTHING
     return querylog.record(
         front_end=front_end, command=answer.command, query=answer.query, kind=str(answer.kind),
-        entities=answer.entities, unknown=answer.unknown, suggestions=suggestions,
-        version=engine.kb.version, latency_ms=latency_ms)
+        entities=answer.entities, unknown=(*answer.unknown, *left) if found_nothing else answer.unknown,
+        suggestions=suggestions, facts=[f.id for f in answer.facts],
+        dropped=() if found_nothing else left, version=engine.kb.version, latency_ms=latency_ms)
 
 
 async def alog_answer(querylog: QueryLog | None, front_end: FrontEnd | str, answer: Answer,
@@ -357,27 +337,3 @@ async def alog_answer(querylog: QueryLog | None, front_end: FrontEnd | str, answ
     if querylog is None or not querylog.enabled:
         return None
     return await asyncio.to_thread(log_answer, querylog, front_end, answer, engine, latency_ms)
-
-
-def render_report(report: Report) -> str:
-    period = f"the last {plural(report.days, 'day')}" if report.days is not None else "all time"
-    out = [f"Query report, {period}: {plural(report.total, 'query', 'queries')}"]
-
-    def section(title: str, lines: list[str]) -> None:
-        out.extend(["", title])
-        out.extend(f"  {line}" for line in lines or ["(none)"])
-
-    section("Unanswered questions (not found), by normalised text:",
-            [f"{n:>4}  {text}" for text, n in report.unanswered])
-    section("Names people asked about that the base does not know:",
-            [f"{n:>4}  {name}" for name, n in report.unknown_names])
-    taken = sum(n for _, n in report.suggestions_taken)
-    offered = plural(report.suggestions_offered, "not-found answer")
-    section(f"Did-you-mean suggestions taken ({taken} after {offered} offering some):",
-            [f"{n:>4}  {eid}" for eid, n in report.suggestions_taken])
-    section("Answers per command:", [f"{n:>4}  {c}" for c, n in report.by_command.items()])
-    section("Answers per front end:", [f"{n:>4}  {f}" for f, n in report.by_front_end.items()])
-    section("Most disliked answers (👍/👎):",
-            [f"{v.up:>3}/{v.down:<3} [{v.command}] {v.query} (#{v.query_id})"
-             for v in report.most_disliked])
-    return "\n".join(out)

@@ -16,7 +16,8 @@ import bot.services.querylog as querylog_module
 from bot.core import Engine, route
 from bot.frontends.cli import main
 from bot.frontends.console import run_console
-from bot.services.querylog import MIGRATIONS, QueryLog, alog_answer, log_answer, render_report
+from bot.services.gaps import render
+from bot.services.querylog import MIGRATIONS, QueryLog, alog_answer, log_answer
 from tests.paths import ROOT
 
 T0 = dt.datetime(2025, 4, 2, 12, 0, tzinfo=dt.UTC)
@@ -47,9 +48,10 @@ def test_console_records_each_query(tmp_path: Path, engine: Engine) -> None:
     first, second = rows(db)
     assert set(first.keys()) == {"id", "at", "front_end", "command", "query", "normalized", "kind",
                                  "entities", "unknown", "suggestions", "took_suggestion", "version",
-                                 "latency_ms"}  # nothing about who asked
+                                 "latency_ms", "facts", "dropped"}  # nothing about who asked
     assert (first["front_end"], first["command"], first["kind"]) == ("console", "about", "entity")
     assert json.loads(first["entities"]) == ["deepseek"]
+    assert json.loads(first["facts"]) and all(isinstance(f, str) for f in json.loads(first["facts"]))
     assert first["version"] == engine.kb.version
     assert first["latency_ms"] > 0
     assert dt.datetime.fromisoformat(first["at"]).utcoffset() == dt.timedelta(0)
@@ -94,12 +96,12 @@ def test_report_groups_unanswered_questions_by_normalised_text(tmp_path: Path) -
     report = log.report()
     assert report.total == 4
     assert report.unanswered == [("what the weather", 2), ("who is zhipu", 1)]
-    assert report.unknown_names == [("weather", 2), ("zhipu", 1)]
+    assert [(n.name, n.count) for n in report.unknown_names] == [("zhipu", 1)]  # "weather" is English
     assert report.by_command == {"ask": 3, "about": 1}
     assert report.by_front_end == {"console": 2, "prefix": 1, "slash": 1}
-    text = render_report(report)
+    text = render(report)
     assert "   2  what the weather" in text
-    assert "   1  zhipu" in text
+    assert "   1  zhipu  e.g. “who is zhipu”" in text
 
 
 def test_report_days_window(tmp_path: Path) -> None:
@@ -182,13 +184,13 @@ def test_voter_hashes_differ_between_databases(tmp_path: Path) -> None:
 def test_migrations_are_applied_once(tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "q.sqlite3"
     not_found(QueryLog(db), "first")
-    assert rows(db, "PRAGMA user_version")[0][0] == len(MIGRATIONS) == 1
+    assert rows(db, "PRAGMA user_version")[0][0] == len(MIGRATIONS) == 2
     not_found(QueryLog(db), "second")  # reopening does not re-run CREATE TABLE
     extra = "ALTER TABLE queries ADD COLUMN extra TEXT;"
     monkeypatch.setattr(querylog_module, "MIGRATIONS", (*MIGRATIONS, extra))
     not_found(QueryLog(db), "third")
     not_found(QueryLog(db), "fourth")  # would fail with "duplicate column" if re-applied
-    assert rows(db, "PRAGMA user_version")[0][0] == 2
+    assert rows(db, "PRAGMA user_version")[0][0] == 3
     assert [r["query"] for r in rows(db)] == ["first", "second", "third", "fourth"]
 
 
@@ -247,7 +249,8 @@ def test_report_cli(tmp_path: Path, capsys) -> None:
     not_found(QueryLog(db), "What's the weather?", at=dt.datetime.now(dt.UTC))
     assert main(["report", "--db", str(db), "--days", "7"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Query report, the last 7 days: 1 query\n")  # not "1 queries"
+    assert out.startswith("Query report, the last 7 days: 1 query (0 answered, 0 unanswered, "
+                          "1 not found)")
     assert "what the weather" in out
     assert main(["report", "--db", str(tmp_path / "missing.sqlite3")]) == 1
     assert "No query log" in capsys.readouterr().err

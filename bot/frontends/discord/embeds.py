@@ -118,8 +118,8 @@ def answer_pages(answer: Answer, version: str) -> list[discord.Embed]:
         header += "\n\nTry `about " + answer.suggestions[0] + "` or `entities`."
     lines: list[str] = []
     for section in answer.sections:
-        if section.title and (len(answer.sections) > 1
-                              or answer.kind in (Kind.ENTITY, Kind.ENTITIES, Kind.SOURCES)):
+        if section.title and (len(answer.sections) > 1 or answer.kind in (
+                Kind.ENTITY, Kind.ENTITIES, Kind.SOURCES, Kind.CHECK, Kind.UNANSWERED)):
             lines.append(f"**{section.title}**")
         bullet = "•" if answer.kind is not Kind.ANSWER else ""
         for i, line in enumerate(section.lines, 1):
