@@ -63,6 +63,13 @@ class Engine:
         self.ranked = sorted(self.weight, key=lambda e: (-self.weight[e], e))
         self._memo: dict[tuple, Any] = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        """For the start-up cache (bot.core.startup): everything but the model,
+        which is the wheel's, and the memo, which fills again as asked."""
+        state = dict(self.__dict__)
+        state.update(embedder=None, _memo={})
+        return state
+
     # --- the commands ---------------------------------------------------------
 
     # Every front end reaches a command through these, so every answer built on facts

@@ -17,6 +17,7 @@ import hashlib
 import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from bot.knowledge.schema import Fact
 MODEL = "wordllama l2_supercat 256"
 _WEIGHTS = "weights/l2_supercat_256.safetensors"
 _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
+BATCH = 1024
 
 
 class ModelMissing(RuntimeError):
@@ -67,15 +69,21 @@ class Embedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """(len(texts), dim) float32, each row of unit length (zeros for a text
-        with no tokens)."""
+        with no tokens). In batches, so that embedding a hundred thousand facts
+        never holds more than one batch of token encodings."""
         out = np.zeros((len(texts), self.dim), np.float32)
-        if not texts:
-            return out
-        table = self.table
-        for i, encoding in enumerate(self.tokenizer.encode_batch(list(texts),
-                                                                  add_special_tokens=False)):
-            if encoding.ids:
-                out[i] = table[encoding.ids].mean(axis=0)
+        for start in range(0, len(texts), BATCH):
+            encodings = self.tokenizer.encode_batch(list(texts[start:start + BATCH]),
+                                                    add_special_tokens=False)
+            lengths = np.fromiter((len(e.ids) for e in encodings), np.int64, len(encodings))
+            ids = np.fromiter(chain.from_iterable(e.ids for e in encodings), np.int64,
+                              int(lengths.sum()))
+            some = np.flatnonzero(lengths)
+            if not len(some):
+                continue
+            starts = (np.cumsum(lengths) - lengths)[some]
+            sums = np.add.reduceat(self.table[ids], starts, axis=0)
+            out[start + some] = sums / lengths[some, None]
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         out /= norms

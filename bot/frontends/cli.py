@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.core import Engine, route
+from bot.core import Engine, route, startup
 from bot.frontends.console import PICTURES, picture_name
 from bot.knowledge import KnowledgeError, Loader
 from bot.output.json import to_json
@@ -19,14 +19,19 @@ from bot.shared.formats import plural
 from bot.shared.settings import Settings, SettingsError
 
 
-def _load_engine(path: Path, loader: Loader | None = None) -> Engine | None:
+def _load_engine(path: Path, cache_dir: Path | None = None) -> Engine | None:
+    return _engine_from(path, cache_dir)[1]
+
+
+def _engine_from(path: Path, cache_dir: Path | None) -> tuple[Loader | None, Engine | None]:
+    """The loader and engine, from the start-up cache when `cache_dir` is given."""
     try:
-        return Engine((loader or Loader(path)).load())
+        return startup.start(path, cache_dir)
     except KnowledgeError as exc:
         print(f"{path}: {plural(len(exc.problems), 'problem')}:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
-        return None
+        return None, None
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -50,7 +55,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    engine = _load_engine(args.knowledge)
+    engine = _load_engine(args.knowledge, args.settings.cache_dir)
     if engine is None:
         return 1
     lines = [args.query] if args.query is not None else (line.rstrip("\n") for line in sys.stdin)
@@ -99,8 +104,7 @@ def _write_png(data: bytes, path: Path, report) -> int:
 def _console(args: argparse.Namespace) -> int:
     from bot.frontends.console import run_console
 
-    loader = Loader(args.knowledge)
-    engine = _load_engine(args.knowledge, loader)
+    loader, engine = _engine_from(args.knowledge, args.settings.cache_dir)
     querylog = QueryLog.from_setting(args.settings.query_log)
     return 1 if engine is None else run_console(engine, querylog=querylog, loader=loader,
                                                 pictures=args.pictures)

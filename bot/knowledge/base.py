@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
 
 from bot.knowledge.schema import Entity, Fact, Source
 from bot.shared.formats import plural
@@ -59,6 +60,13 @@ class KnowledgeBase:
     version: str
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
+    def __reduce__(self) -> tuple:
+        """Pickled (for the start-up cache) with its read-only views as dicts, and
+        restored as views again."""
+        values = [dict(v) if isinstance(v, MappingProxyType) else v
+                  for v in (getattr(self, f.name) for f in fields(self))]
+        return _restore, (tuple(values),)
+
     @property
     def short_version(self) -> str:
         return self.version[:10]
@@ -78,3 +86,7 @@ class KnowledgeBase:
             f"{plural(c['aliases'], 'alias', 'aliases')}, {plural(c['facts'], 'fact')} "
             f"(version {self.short_version})"
         )
+
+
+def _restore(values: tuple) -> KnowledgeBase:
+    return KnowledgeBase(*(MappingProxyType(v) if isinstance(v, dict) else v for v in values))

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     log_level: str = "INFO"
     shard_count: int | None = Field(default=None, ge=1)
+    cache_dir: Path | None = PROJECT_ROOT / "data" / "cache"
+    """where the start-up cache lives (bot.core.startup); `off`: build on every start"""
     query_log: str = "data/queries.sqlite3"
     """SQLite file of anonymous query statistics (bot.services.querylog); `off` disables it"""
 
@@ -53,6 +55,11 @@ class Settings(BaseSettings):
             lines = [f"{'.'.join(map(str, e['loc'])).upper() or 'settings'}: {e['msg']}"
                      for e in exc.errors(include_input=False)]
             raise SettingsError(lines) from None
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _cache_off(cls, value: object) -> object:
+        return None if isinstance(value, str) and value.strip().lower() in {"off", "none"} else value
 
     @field_validator("discord_token", mode="before")
     @classmethod

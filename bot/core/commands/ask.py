@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,7 @@ FLAT_SCAN_UP_TO = 20_000
 """bases up to this many facts are scanned whole for meaning; beyond it, only
 the candidates that the names and words bring (scanning 100,000 vectors per
 question would take 15 ms)"""
-LEXICAL_CANDIDATES = 2_000
+LEXICAL_CANDIDATES = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,36 +128,42 @@ def rank(engine: Engine, q: Question, asked: list[str], tuning: Tuning = DEFAULT
     lexical, _ = engine.terms.score(words)
     known = {stem(w) for w in words if w not in STOPWORDS} & engine.terms.idf.keys()
     total_idf = sum(engine.terms.idf[t] for t in known)
+    # The facts about what is asked (and its models), counted per name asked: a
+    # fact about two of the names asked leads one about only one.
+    covered: Counter[str] = Counter()
+    for family in reach.values():
+        covered.update({f: None for e in family for f in kb.facts_by_entity.get(e, ())}.keys())
+    made = {f for e in near for f in kb.facts_by_entity.get(e, ())}
     if len(kb.facts) <= FLAT_SCAN_UP_TO:
-        rows = np.arange(len(vectors.ids))
-    else:
-        pool: dict[str, None] = {}
-        for eid in {*near, *(e for r in reach.values() for e in r)}:
-            pool.update(dict.fromkeys(kb.facts_by_entity.get(eid, ())))
-        pool.update(dict.fromkeys(heapq.nlargest(LEXICAL_CANDIDATES, lexical, key=lexical.get)))
-        rows = np.fromiter((vectors.row[f] for f in pool), dtype=np.int64, count=len(pool))
-    if not len(rows):
-        return []
-    matrix = vectors.matrix[rows]
-    dense = matrix @ engine.embedder.one(" ".join((q.text, *words)))
+        others = [f for f in vectors.ids if f not in covered]
+    else:  # candidates only: the words' best facts
+        others = [f for f in heapq.nlargest(LEXICAL_CANDIDATES, lexical, key=lexical.get)
+                  if f not in covered]
     residual = [*q.residual, *chinese_words("".join(t for t in q.linked.tokens if is_cjk(t)))]
-    predicate = matrix @ engine.embedder.one(" ".join(residual)) if residual else dense
-    inside: list[tuple[float, str, float]] = []
-    outside: list[tuple[float, str, float]] = []
-    for row, d, p in zip(rows.tolist(), dense.tolist(), predicate.tolist(), strict=True):
-        fid = vectors.ids[row]
-        fact = kb.facts[fid]
-        involved = (fact.subject, *fact.entities)
-        lex = min(lexical.get(fid, 0.0) / total_idf, 1.0) if total_idf else 0.0
-        covered = sum(1 for r in reach.values() if r.intersection(involved))
-        boost = (tuning.entity + tuning.each_more * (covered - 1) if covered
-                 else tuning.family if near.intersection(involved) else 0.0)
-        (inside if covered else outside).append((tuning.dense * d + tuning.lexical * lex + boost,
-                                                 fid, p))
+    question = engine.embedder.one(" ".join((q.text, *words)))
+    predicate = engine.embedder.one(" ".join(residual)) if residual else question
+
+    def first_pass(ids: list[str], boost: np.ndarray | float, keep: int
+                   ) -> list[tuple[float, str, float]]:
+        if not ids or not keep:
+            return []
+        matrix = vectors.matrix[np.fromiter(map(vectors.row.__getitem__, ids), np.int64, len(ids))]
+        lex = np.fromiter((lexical.get(f, 0.0) for f in ids), np.float32, len(ids))
+        lex = np.minimum(lex / total_idf, 1.0) if total_idf else np.zeros_like(lex)
+        score = tuning.dense * (matrix @ question) + tuning.lexical * lex + boost
+        top = np.argsort(-score, kind="stable")[:keep] if len(ids) > keep else np.arange(len(ids))
+        p = matrix[top] @ predicate
+        return [(float(score[i]), ids[i], float(pi)) for i, pi in zip(top.tolist(), p.tolist(),
+                                                                      strict=True)]
+
+    inside = list(covered)
+    many = np.fromiter((covered[f] for f in inside), np.float32, len(inside))
+    outside_boost = np.fromiter((tuning.family if f in made else 0.0 for f in others),
+                                np.float32, len(others))
     # The facts about the names asked get the second pass first: they are the
     # only ones that can answer; a few others stay for questions without names.
-    best = heapq.nlargest(SECOND_PASS, inside) + heapq.nlargest(
-        SECOND_PASS if not asked else SECOND_PASS // 4, outside)
+    best = first_pass(inside, tuning.entity + tuning.each_more * (many - 1), SECOND_PASS) \
+        + first_pass(others, outside_boost, SECOND_PASS if not asked else SECOND_PASS // 4)
     weights = _weights(engine, q, residual)
     out: list[Scored] = []
     for score, fid, p in best:
