@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint validate bench console clean fonts postgres-server redis servers cluster
+.PHONY: run test lint validate bench eval console clean fonts postgres-server redis servers cluster
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -94,6 +94,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+# Answer quality on bench/questions' test half, against bm25s and the embedding model alone.
+eval: $(STAMP)
+	$(PY) -m bench.eval
 
 # PROCESSES local bot processes on disjoint shards and one Redis: make cluster PROCESSES=3
 PROCESSES ?= 2

@@ -22,8 +22,12 @@ class Kind(StrEnum):
     ENTITIES = "entities"
     HELP = "help"
     NOT_FOUND = "not_found"
+    UNANSWERED = "unanswered"
+    """the names are known, but no fact answers what is asked of them"""
     USAGE_ERROR = "usage_error"
     PICTURE = "picture"  # `picture` says which; bot.output.pictures draws it
+    CHECK = "check"
+    """a message's claims set against the fact base (`checks` holds one per claim)"""
 
 
 class PictureKind(StrEnum):
@@ -66,9 +70,6 @@ class Cite:
     def label(self) -> str:
         return f"{self.source_label}, ¶{self.paragraph}"
 
-    @property
-    def short(self) -> str:
-        return f"{self.outlet} ¶{self.paragraph}"
 
 
 _SAYS = ("says|said|claims|claimed|reports|reported|states|stated|notes|writes|argues|believes|"
@@ -152,6 +153,36 @@ class Section:
     lines: tuple[str, ...]
 
 
+class Finding(StrEnum):
+    """What the fact base has on one claim: never whether the claim is true."""
+
+    SAME = "same"
+    """a source in the base gives the same figure or date"""
+    DIFFERENT = "different"
+    """the base's sources give another figure or date (some may also give the same)"""
+    RELATED = "related"
+    """the base has facts on it, but no figure or date to set against the claim's"""
+    NOTHING = "nothing"
+    """the base has nothing on it"""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCheck:
+    """One claim of a checked message and the facts of the base closest to it."""
+
+    claim: str
+    finding: Finding
+    stated: tuple[str, ...] = ()
+    """the figures and dates the claim states, as written"""
+    entities: tuple[str, ...] = ()
+    same: tuple[FactView, ...] = ()
+    """facts giving the same figure or date"""
+    different: tuple[FactView, ...] = ()
+    """facts giving another figure or date for the same thing"""
+    related: tuple[FactView, ...] = ()
+    """the closest facts, when there is nothing to compare"""
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     kind: Kind
@@ -172,12 +203,17 @@ class Answer:
     """the date of the newest fact the answer uses: how current it is"""
     differ: tuple[FactView, ...] = ()
     """facts of other sources that dispute or update facts of the answer"""
+    related: tuple[FactView, ...] = ()
+    """facts near the question that do not answer it, offered apart from `facts`
+    (which holds only what is offered as the answer)"""
+    checks: tuple[ClaimCheck, ...] = ()
+    """`check`: what the base has on each claim of the message"""
 
     @property
     def sources(self) -> tuple[Cite, ...]:
         """Each source cited by this answer once, in first-cited order."""
         seen: dict[str, Cite] = {}
-        for fact in self.facts:
+        for fact in (*self.facts, *self.related):
             seen.setdefault(fact.cite.source_id, fact.cite)
         return tuple(seen.values())
 

@@ -8,18 +8,20 @@ per load, off the event loop, so a reload swaps one reference.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import cached_property
 from typing import Any, TypeVar
 
 from bot.core.answers import Answer, Cite, Column, FactView, Kind, Section
-from bot.core.commands import about, ask, compare, entities, landscape, sources, timeline
+from bot.core.commands import about, ask, check, compare, entities, landscape, sources, timeline
 from bot.core.linker import STOPWORDS, Linker, Resolution
-from bot.core.search import TermIndex
-from bot.core.wording import date_label, entity_label, when_label
+from bot.core.search import TermIndex, terms
+from bot.core.semantic import Embedder, FactVectors, VectorCache
+from bot.core.wording import cite_short, date_label, entity_label, outlet_name, when_label
 from bot.knowledge import KnowledgeBase
-from bot.knowledge.schema import Entity, Fact, Nature
+from bot.knowledge.schema import Entity, EntityKind, Fact, Nature
 from bot.shared.collector import collector_paused
 from bot.shared.formats import human_join, quote_input, shorten
 from bot.shared.normalize import key, normalize, tokens
@@ -28,13 +30,20 @@ T = TypeVar("T")
 
 
 class Engine:
-    def __init__(self, kb: KnowledgeBase, previous: Engine | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, previous: Engine | None = None, *,
+                 embedder: Embedder | None = None, vector_cache: VectorCache | None = None
+                 ) -> None:
         """`previous`: the engine this one replaces on a reload. What depends only
         on parts of the base that did not change (the term index of unchanged
-        facts, the typo index of unchanged aliases) is taken over from it."""
+        facts, the typo index of unchanged aliases, the vectors of unchanged
+        facts) is taken over from it, and so is its embedder. `vector_cache`:
+        where fact vectors are kept between runs (none: embed on every start)."""
         self.kb = kb
+        self.embedder = embedder or (previous.embedder if previous else Embedder.shipped())
         with collector_paused():
             self.terms = TermIndex(kb, STOPWORDS, previous.terms if previous else None)
+            self.vectors = FactVectors.build(kb, self.embedder,
+                                             previous.vectors if previous else None, vector_cache)
             # The words of statements and keywords come from the index, which has
             # tokenised them already (and keeps them across reloads).
             vocabulary = set(STOPWORDS) | self.terms.words
@@ -54,6 +63,13 @@ class Engine:
         self.ranked = sorted(self.weight, key=lambda e: (-self.weight[e], e))
         self._memo: dict[tuple, Any] = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        """For the start-up cache (bot.core.startup): everything but the model,
+        which is the wheel's, and the memo, which fills again as asked."""
+        state = dict(self.__dict__)
+        state.update(embedder=None, _memo={})
+        return state
+
     # --- the commands ---------------------------------------------------------
 
     # Every front end reaches a command through these, so every answer built on facts
@@ -70,6 +86,10 @@ class Engine:
 
     def ask(self, question: str) -> Answer:
         return self.in_context(ask.answer(self, question))
+
+    def check(self, text: str) -> Answer:
+        """Not through `in_context`: a check shows other accounts claim by claim."""
+        return check.answer(self, text)
 
     def timeline(self, name: str = "") -> Answer:
         return self.in_context(timeline.answer(self, name))
@@ -99,6 +119,34 @@ class Engine:
             value = self._memo[key] = work()
             return value
 
+    def family(self, entity_id: str, depth: int = 3) -> tuple[str, ...]:
+        """The entity and what it makes, and what those make (Qwen -> Qwen3 -> Qwen3.5)."""
+        def work() -> tuple[str, ...]:
+            found, frontier = [entity_id], [entity_id]
+            for _ in range(depth):
+                frontier = [c for e in frontier for c in self.kb.children.get(e, ())
+                            if c not in found]
+                found += frontier
+            return tuple(found)
+        return self.memo(("family", entity_id, depth), work)
+
+    def fact_terms(self, fact_id: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The index terms of a fact's statement, and those of its keywords and
+        category: what it says, and what it is about."""
+        def work() -> tuple[frozenset[str], frozenset[str]]:
+            fact = self.kb.facts[fact_id]
+            def of(text: str) -> frozenset[str]:
+                # "pre-trained" is also "pretrained", as users type it
+                return frozenset(terms(text, STOPWORDS) | terms(text.replace("-", ""), STOPWORDS))
+            return of(fact.statement), of(" ".join((*fact.keywords, fact.category)))
+        return self.memo(("terms", fact_id), work)
+
+    def mentions(self, fact_id: str, entity_id: str) -> bool:
+        """Whether a fact's statement names the entity (by any of its names)."""
+        words = f" {' '.join(tokens(normalize(self.kb.facts[fact_id].statement)))} "
+        return any(f" {n} " in words for n in self.memo(("names", entity_id), lambda: [
+            " ".join(tokens(normalize(n))) for n in self.kb.entities[entity_id].names]))
+
     def name(self, entity_id: str) -> str:
         return self.kb.entities[entity_id].name
 
@@ -116,7 +164,9 @@ class Engine:
                         by=self.name(fact.by) if fact.by else None)
 
     def fact_line(self, view: FactView) -> str:
-        return f"{view.label} ({view.when}; {view.cite.short})"
+        """'Statement (Mar 2025; Financial Times ¶2)': one pair of brackets, never
+        brackets inside them."""
+        return f"{view.label} ({view.when}; {cite_short(view.cite)})"
 
     def event_date(self, fact: Fact) -> str:
         """When a fact happened, or its source's date for a standing description:
@@ -166,10 +216,9 @@ class Engine:
                     continue
                 pairs.add(frozenset((fact.id, other)))
                 view = shown.get(other) or differ.setdefault(other, self.fact_view(other))
-                lines.append(f"{view.cite.outlet} ({view.cite.published}) against "
-                             f"{fact.cite.outlet} ({fact.cite.published}) on "
-                             f"“{shorten(fact.statement, 80)}”: {view.label} "
-                             f"({view.when}; {view.cite.short})")
+                lines.append(f"{outlet_name(view.cite.outlet)} ({view.cite.published}) against "
+                             f"{outlet_name(fact.cite.outlet)} ({fact.cite.published}) on "
+                             f"“{shorten(fact.statement, 80)}”: {self.fact_line(view)}")
         newest = max(self.known_on(f) for f in (*shown, *differ))
         sections = answer.sections
         if lines:
@@ -177,9 +226,45 @@ class Engine:
         return replace(answer, as_of=date_label(newest), differ=tuple(differ.values()),
                        sections=sections)
 
-    def known_names(self, limit: int = 6) -> list[str]:
-        """The entities with the most facts: what to offer when nothing matched."""
-        return [self.name(e) for e in self.ranked[:limit]]
+    def known_names(self, companies: int = 5, models: int = 3) -> list[str]:
+        """What to offer when nothing matched: the companies and the model families
+        the most facts are about (what they make counts: Alibaba with Qwen, Qwen
+        with Qwen3), one model per maker, so the offer names what people ask about
+        rather than "China" or "Chinese tech groups"."""
+        offer = self._offer
+        return [self.name(e) for e in (*offer[EntityKind.COMPANY][:companies],
+                                       *offer[EntityKind.MODEL][:models])]
+
+    @cached_property
+    def _offer(self) -> dict[EntityKind, list[str]]:
+        """Companies, and models that are not a version of another model, with the
+        facts about them and theirs, most first: worked out once, on the first miss."""
+        kb = self.kb
+        about = Counter(f.subject for f in kb.facts.values())
+
+        def weigh(entity_id: str, seen: set[str]) -> int:
+            seen.add(entity_id)
+            return about[entity_id] + sum(weigh(c, seen) for c in kb.children.get(entity_id, ())
+                                          if c not in seen)
+
+        weight: dict[str, int] = {}
+        for e in kb.entities.values():
+            parent = kb.entities.get(e.parent) if e.parent else None
+            if e.kind in (EntityKind.COMPANY, EntityKind.MODEL) and not (
+                    parent and parent.kind is e.kind):
+                weight[e.id] = weigh(e.id, set())
+        ranked = sorted((e for e in weight if weight[e]), key=lambda e: (-weight[e], e))
+        makers: set[str | None] = set()
+        models = []
+        for e in ranked:
+            entity = kb.entities[e]
+            if entity.kind is EntityKind.MODEL and (entity.parent is None
+                                                    or entity.parent not in makers):
+                makers.add(entity.parent)
+                models.append(e)
+        return {EntityKind.COMPANY: [e for e in ranked
+                                     if kb.entities[e].kind is EntityKind.COMPANY],
+                EntityKind.MODEL: models}
 
     def did_you_mean(self, name: str, resolution: Resolution, command: str) -> Answer:
         names = tuple(self.name(e) for e in resolution.suggestions)

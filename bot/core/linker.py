@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -121,7 +122,6 @@ class Linker:
                  previous: Linker | None = None) -> None:
         self.kb = kb
         self.vocabulary = vocabulary
-        self.aliases = kb.alias_index
         self.max_ngram = max((k.count(" ") + 1 for k in self.aliases), default=1)
         names = list(self.aliases)
         if previous is not None and previous._all == names:
@@ -140,6 +140,11 @@ class Linker:
         self._up_to = [0] * (max(self._by_length, default=0) + 2)
         for n in range(1, len(self._up_to)):
             self._up_to[n] = self._up_to[n - 1] + len(self._by_length.get(n - 1, ()))
+
+    @property
+    def aliases(self) -> Mapping[str, str]:
+        """normalised alias -> entity id (the base's own read-only view)"""
+        return self.kb.alias_index
 
     # --- one name --------------------------------------------------------
 
@@ -262,11 +267,11 @@ class Linker:
         word = toks[i]
         if is_cjk(word) or word in STOPWORDS or word in self.vocabulary or word.isdigit():
             return None
-        for n in (2, 1):  # "hugging fase" before "hugging"
+        for n in (3, 2, 1):  # "kimmi k2 thinking" before "kimmi k2", "hugging fase" before "hugging"
             if i + n > len(toks):
                 continue
             span = " ".join(toks[i : i + n])
-            if n == 2 and (is_cjk(toks[i + 1]) or toks[i + 1] in STOPWORDS):
+            if any(is_cjk(t) or t in STOPWORDS for t in toks[i + 1 : i + n]):
                 continue
             near = self._near(span)
             if near and (len(near) == 1 or near[0][0] < near[1][0]):

@@ -33,6 +33,8 @@ COMMANDS: tuple[Command, ...] = (
             "entities company"),
     Command("landscape", "[name]", "A picture of who makes, rivals and partners with whom; with a "
             "name, just its neighbourhood.", "landscape deepseek"),
+    Command("check", "<text>", "Check claims against the fact base: closest facts, and figures or "
+            "dates it has differently.", "check DeepSeek's R1 cost $5.6M to train"),
     Command("help", "", "Every command, with an example.", "help"),
 )
 NAMES = frozenset(c.name for c in COMMANDS)
@@ -90,6 +92,7 @@ def run(engine: Engine, command: str, rest: str, query: str | None = None) -> An
         "entities": engine.entities,
         "help": lambda _: help_answer(),
         "landscape": engine.landscape,
+        "check": engine.check,
     }
     card = command == "compare" and bool(CARD_FLAGS & set(rest.split()))
     if card:

@@ -32,13 +32,28 @@ def stem(word: str) -> str:
 # Chinese question words, mapped to the English words facts are written in, so
 # a mixed-language question ("DeepSeek 发布了什么？") finds facts by topic too.
 CHINESE_WORDS = {
-    "发布": "release", "推出": "launch", "升级": "upgrade", "模型": "model", "股价": "shares",
-    "股票": "shares", "股份": "shares", "投资者": "investors", "投资人": "investors",
+    "发布": "release", "推出": "launch", "上线": "launch", "升级": "upgrade", "模型": "model",
+    "股价": "shares", "股票": "shares", "股份": "shares", "上市": "listing", "首日": "debut",
+    "投资者": "investors", "投资人": "investors", "融资": "funding", "估值": "valuation",
     "市场": "market", "竞争": "competition", "对手": "rivals", "政府": "government",
     "合同": "contracts", "云": "cloud", "推理": "reasoning", "编程": "coding", "代码": "coding",
     "手机": "phones", "图像": "images", "音频": "audio", "视频": "video", "开源": "open",
     "开发者": "developers", "用户": "users", "医疗": "healthcare", "教育": "education",
     "国家安全": "security", "能力": "capabilities", "落后": "lag", "翻倍": "doubled",
+    "出口": "export", "允许": "allow", "批准": "approved", "禁止": "ban", "限制": "restrictions",
+    "芯片": "chips", "显卡": "gpus", "算力": "compute", "训练": "training", "成本": "cost",
+    "价格": "price", "便宜": "cheaper", "收入": "revenue", "营收": "revenue", "利润": "profit",
+    "亏损": "losses", "员工": "employees", "创始人": "founder", "成立": "founded",
+    "创立": "founded", "出生": "born", "总部": "headquarters", "参数": "parameters",
+    "上下文": "context", "基准": "benchmark", "得分": "score", "跑分": "score", "排名": "ranking",
+    "第一": "first", "论文": "paper", "下载": "downloads", "应用": "app", "排行榜": "charts",
+    "生效": "effective", "标识": "label", "标签": "label", "规定": "rules", "办法": "measures",
+    "法规": "rules", "监管": "regulation", "指导意见": "guideline", "智能体": "agents",
+    "代理": "agents", "多模态": "multimodal", "数学": "maths", "速度": "speed", "更快": "faster",
+    "更好": "better", "强": "strong", "超过": "beats", "击败": "beats", "领先": "leads",
+    "部门": "departments", "重组": "reorganisation", "负责": "leads", "计划": "plan",
+    "路线图": "roadmap", "数据": "data", "令牌": "tokens", "词元": "tokens", "许可": "license",
+    "跌": "fell", "暴跌": "plunge", "涨": "rose", "上涨": "rose", "市值": "market value",
 }
 _CHINESE_RE = re.compile("|".join(sorted(CHINESE_WORDS, key=len, reverse=True)))
 

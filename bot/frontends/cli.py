@@ -10,22 +10,29 @@ import sys
 import time
 from pathlib import Path
 
-from bot.core import Engine, route
+from bot.core import Engine, route, startup
+from bot.frontends.console import PICTURES, picture_name
 from bot.knowledge import KnowledgeError, Loader
 from bot.output.json import to_json
 from bot.output.text import render_text
 from bot.services.querylog import QueryLog, log_answer
+from bot.shared.formats import plural
 from bot.shared.settings import Settings, SettingsError
 
 
-def _load_engine(path: Path, loader: Loader | None = None) -> Engine | None:
+def _load_engine(path: Path, cache_dir: Path | None = None) -> Engine | None:
+    return _engine_from(path, cache_dir)[1]
+
+
+def _engine_from(path: Path, cache_dir: Path | None) -> tuple[Loader | None, Engine | None]:
+    """The loader and engine, from the start-up cache when `cache_dir` is given."""
     try:
-        return Engine((loader or Loader(path)).load())
+        return startup.start(path, cache_dir)
     except KnowledgeError as exc:
-        print(f"{path}: {len(exc.problems)} problem(s):", file=sys.stderr)
+        print(f"{path}: {plural(len(exc.problems), 'problem')}:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
-        return None
+        return None, None
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -38,7 +45,7 @@ def _validate(args: argparse.Namespace) -> int:
     missing = [(s, engine.kb.locations.get(f"source:{s.id}")) for s in engine.kb.sources.values()
                if not (project / s.record).is_file()]
     if missing:
-        print(f"{args.knowledge}: {len(missing)} problem(s):", file=sys.stderr)
+        print(f"{args.knowledge}: {plural(len(missing), 'problem')}:", file=sys.stderr)
         for source, where in missing:
             place = f"{where.file}:{where.line}" if where else "?"
             print(f"  {place} [{source.id}]: no source record at {source.record}: write it "
@@ -49,7 +56,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    engine = _load_engine(args.knowledge)
+    engine = _load_engine(args.knowledge, args.settings.cache_dir)
     if engine is None:
         return 1
     lines = [args.query] if args.query is not None else (line.rstrip("\n") for line in sys.stdin)
@@ -63,9 +70,12 @@ def _query(args: argparse.Namespace) -> int:
             print(json.dumps(to_json(answer), ensure_ascii=False), flush=True)
         else:
             print(render_text(answer), end="\n\n" if args.query is None else "\n")
+        report = sys.stderr if args.json else sys.stdout
         if args.out is not None:
             out = args.out if args.query is not None else args.out.with_stem(f"{args.out.stem}-{n}")
-            status |= _write_picture(engine, answer, out, sys.stderr if args.json else sys.stdout)
+            status |= _write_picture(engine, answer, out, report)
+        elif answer.picture is not None:  # never only the text of a picture
+            status |= _write_picture(engine, answer, args.pictures / picture_name(answer), report)
     return status
 
 
@@ -78,7 +88,12 @@ def _write_picture(engine: Engine, answer, path: Path, report) -> int:
         print("No picture for this answer: --out works with `landscape [name]` and "
               "`compare A B --card`.", file=sys.stderr)
         return 1
+    return _write_png(data, path, report)
+
+
+def _write_png(data: bytes, path: Path, report) -> int:
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     except OSError as exc:
         print(f"{path}: cannot write the picture: {exc.strerror}", file=sys.stderr)
@@ -90,10 +105,10 @@ def _write_picture(engine: Engine, answer, path: Path, report) -> int:
 def _console(args: argparse.Namespace) -> int:
     from bot.frontends.console import run_console
 
-    loader = Loader(args.knowledge)
-    engine = _load_engine(args.knowledge, loader)
+    loader, engine = _engine_from(args.knowledge, args.settings.cache_dir)
     querylog = QueryLog.from_setting(args.settings.query_log)
-    return 1 if engine is None else run_console(engine, querylog=querylog, loader=loader)
+    return 1 if engine is None else run_console(engine, querylog=querylog, loader=loader,
+                                                pictures=args.pictures)
 
 
 def _draft(args: argparse.Namespace) -> int:
@@ -108,8 +123,9 @@ def _draft(args: argparse.Namespace) -> int:
     except DraftError as exc:
         print(f"draft: {exc}", file=sys.stderr)
         return 1
-    print(f"Draft: {path}: {len(draft['facts'])} candidate facts, "
-          f"{len(draft['new_entities'])} candidate new entities. Edit it, then run "
+    print(f"Draft: {path}: {plural(len(draft['facts']), 'candidate fact')}, "
+          f"{plural(len(draft['new_entities']), 'candidate new entity', 'candidate new entities')}. "
+          "Edit it, then run "
           f"`python -m bot accept {path}` and !reload.")
     return 0
 
@@ -120,7 +136,8 @@ def _accept(args: argparse.Namespace) -> int:
     try:
         written = accept(args.draft, args.knowledge)
     except AcceptError as exc:
-        print(f"accept: {args.draft}: refused ({len(exc.problems)} problem(s)):", file=sys.stderr)
+        print(f"accept: {args.draft}: refused ({plural(len(exc.problems), 'problem')}):",
+              file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
@@ -131,18 +148,28 @@ def _accept(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from bot.services.querylog import render_report
+    """What to add, from the query log; with the knowledge directory loaded, names
+    the base has learnt since are marked; --out writes the weekly picture."""
+    from bot.services.gaps import render, weekly_series
 
     querylog = QueryLog.from_setting(args.db if args.db is not None else args.settings.query_log)
     if not querylog.exists():
         print(f"No query log at {querylog.name if querylog.enabled else '(QUERY_LOG=off)'}: "
               "nothing recorded yet?", file=sys.stderr)
         return 1
+    engine = _load_engine(args.knowledge)
+    if engine is None:
+        print("(names are not checked against the current base)", file=sys.stderr)
     try:
-        print(render_report(querylog.report(args.days)))
+        report = querylog.report(args.days, engine=engine)
     except OSError as exc:  # the file, or QueryLogError: the database cannot be read
         print(f"{querylog.name}: cannot read the query log: {exc}", file=sys.stderr)
         return 1
+    print(render(report))
+    if args.out is not None:
+        from bot.output.pictures.weekly import render_weekly
+
+        return _write_png(render_weekly(weekly_series(report)), args.out, sys.stdout)
     return 0
 
 
@@ -185,6 +212,11 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
+    def pictures(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--pictures", type=Path, default=PICTURES, metavar="DIR",
+                       help="where `landscape` and `compare A B --card` write their PNG "
+                            f"(default: ./{PICTURES})")
+
     command("validate", _validate, "check the knowledge files and report every problem")
     query = command("query", _query, "answer one query, or one per line of standard input")
     query.add_argument("query", nargs="?", help="e.g. 'compare deepseek qwen'; omit to read stdin")
@@ -192,7 +224,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     query.add_argument("--out", type=Path, default=None, metavar="PATH",
                        help="write the answer's picture (PNG) here: `landscape [name]`, "
                             "`compare A B --card`; reading stdin, PATH-1.png, PATH-2.png, ...")
-    command("console", _console, "interactive prompt")
+    pictures(query)
+    pictures(command("console", _console, "interactive prompt"))
     draft = command("draft", _draft, "draft candidate facts from a plain-text article (not into knowledge/)")
     draft.add_argument("article", type=Path, help="plain text, blank lines between paragraphs")
     draft.add_argument("--source-id", required=True, help="id for the new source, e.g. ft-2025-04-zhipu")
@@ -203,11 +236,13 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     draft.add_argument("--out", type=Path, help="where to write (default: drafts/SOURCE-ID.yaml)")
     accept = command("accept", _accept, "check an edited draft and move it into the knowledge directory")
     accept.add_argument("draft", type=Path, help="the edited draft (drafts/SOURCE-ID.yaml)")
-    report = sub.add_parser("report", help="what people asked: unanswered questions, unknown names, votes")
+    report = command("report", _report, "what to add: unknown names, unanswered questions, "
+                     "disliked answers, questions per week")
     report.add_argument("--days", type=int, default=None, help="only the last N days (default: all)")
     report.add_argument("--db", default=None,
                         help="query log, a file or a postgresql:// URL (default: QUERY_LOG setting)")
-    report.set_defaults(func=_report)
+    report.add_argument("--out", type=Path, default=None, metavar="PATH",
+                        help="also write the picture of questions per week (PNG) here")
     cluster = sub.add_parser("cluster", help="several local bot processes on disjoint shards, "
                                              "one Redis; restarts a crashed one")
     cluster.add_argument("--processes", type=int, required=True, metavar="N")
@@ -220,6 +255,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
         p = command(name, func, text)
         p.add_argument("--sync-guild", type=int, default=None,
                        help="development: sync slash commands to this guild at start")
+        pictures(p)  # `start` may open the console
     return parser
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
 
 from bot.knowledge.schema import Entity, Fact, Source
+from bot.shared.formats import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +34,7 @@ class KnowledgeError(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the knowledge files")
+        super().__init__(f"{plural(len(problems), 'problem')} in the knowledge files")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,13 @@ class KnowledgeBase:
     version: str
     loaded_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
+    def __reduce__(self) -> tuple:
+        """Pickled (for the start-up cache) with its read-only views as dicts, and
+        restored as views again."""
+        values = [dict(v) if isinstance(v, MappingProxyType) else v
+                  for v in (getattr(self, f.name) for f in fields(self))]
+        return _restore, (tuple(values),)
+
     @property
     def short_version(self) -> str:
         return self.version[:10]
@@ -73,6 +82,11 @@ class KnowledgeBase:
     def summary(self) -> str:
         c = self.counts()
         return (
-            f"{c['sources']} sources, {c['entities']} entities, {c['aliases']} aliases, "
-            f"{c['facts']} facts (version {self.short_version})"
+            f"{plural(c['sources'], 'source')}, {plural(c['entities'], 'entity', 'entities')}, "
+            f"{plural(c['aliases'], 'alias', 'aliases')}, {plural(c['facts'], 'fact')} "
+            f"(version {self.short_version})"
         )
+
+
+def _restore(values: tuple) -> KnowledgeBase:
+    return KnowledgeBase(*(MappingProxyType(v) if isinstance(v, dict) else v for v in values))

@@ -14,7 +14,8 @@ entry in a bounded queue; one background thread per log writes the queue in
 order. When the database fails (down, locked, read-only, corrupt) the writer
 keeps the entries and retries with exponential backoff, warning once per
 outage; it drops entries, and counts them, only when the queue is full because
-the database stayed down. The count reaches the report. Votes go through the
+the database stayed down. The count reaches the report (bot.services.gaps,
+built from the log's entries the same way on every backend). Votes go through the
 same queue, so a vote follows the answer it is about, and wait for their
 outcome only briefly (the 3-second interaction deadline).
 """
@@ -32,32 +33,26 @@ import time
 import weakref
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from bot.core import Answer, Engine
-from bot.services.querylog_model import (
-    MAX_ID,
-    Entry,
-    QueryLogError,
-    Report,
-    Store,
-    StoreDown,
-    Voted,
-)
+from bot.services import gaps
+from bot.services.namelike import ANSWERED_NOTHING, left_out
+from bot.services.querylog_model import MAX_ID, Entry, QueryLogError, Store, StoreDown
 from bot.services.querylog_sqlite import SqliteStore
 from bot.shared.formats import plural
-from bot.shared.logtarget import OFF, is_postgres
+from bot.shared.logtarget import OFF, is_off, is_postgres
 from bot.shared.normalize import key, normalize
 
-__all__ = ["QueryLog", "QueryLogError", "Report", "Voted", "alog_answer", "log_answer",
-           "render_report", "scrub"]
+__all__ = ["QueryLog", "QueryLogError", "alog_answer", "log_answer", "scrub"]
 
 log = logging.getLogger(__name__)
 
 FrontEnd = Literal["slash", "prefix", "dm", "mention", "console", "cli"]
+_T = TypeVar("_T")
 _DISCORD_MENTION_RE = re.compile(r"<(?:@[!&]?|#)\d+>")
 
 
@@ -352,7 +347,7 @@ class QueryLog:
     @classmethod
     def from_setting(cls, value: str, **options) -> QueryLog:
         """Settings.query_log: a path, a postgresql:// URL, or `off`."""
-        return cls(None if value.strip().casefold() in ("", OFF) else value, **options)
+        return cls(None if is_off(value) else value, **options)
 
     @property
     def enabled(self) -> bool:
@@ -377,16 +372,18 @@ class QueryLog:
 
     def record(self, *, front_end: FrontEnd | str, command: str, query: str, kind: str,
                entities: Sequence[str] = (), unknown: Sequence[str] = (),
-               suggestions: Sequence[str] = (), version: str = "", latency_ms: float = 0.0,
+               suggestions: Sequence[str] = (), facts: Sequence[str] = (),
+               dropped: Sequence[str] = (), version: str = "", latency_ms: float = 0.0,
                at: dt.datetime | None = None) -> int | None:
         """Queue one query and return its id (for feedback buttons) at once; None
         when the log is off, or full because the database stayed down. Never
         raises for a database problem and never waits for the database.
 
-        `entities` and `suggestions` are entity ids. A query counts as having
-        taken a suggestion when one of its entities was among the suggestions of
-        the previous query in the same front end, if that one was not_found and
-        at most five minutes older.
+        `entities` and `suggestions` are entity ids, `facts` the ids of the facts
+        the answer showed, `dropped` the names of the question it left out. A
+        query counts as having taken a suggestion when one of its entities was
+        among the suggestions of the previous query in the same front end, if
+        that one found nothing and is at most five minutes older.
         """
         if not self.enabled:
             return None
@@ -394,7 +391,8 @@ class QueryLog:
         entry = Entry(self._ids.next(), at or _now(), str(front_end), command, query,
                       normalize(query), str(kind), tuple(map(_storable, entities)),
                       tuple(map(_storable, unknown)), tuple(map(_storable, suggestions)),
-                      version, latency_ms)
+                      version, latency_ms, tuple(map(_storable, facts)),
+                      tuple(map(_storable, dropped)))
         return entry.id if self._writer.put(entry) else None
 
     def vote(self, query_id: int, voter_key: str, up: bool) -> bool | None:
@@ -415,66 +413,67 @@ class QueryLog:
 
     # --- reading --------------------------------------------------------
 
-    def report(self, days: int | None = None, limit: int = 10) -> Report:
-        """What people asked in the last `days` days (all time when None), from
-        the shared log: every process's entries. Unlike record, this raises
-        QueryLogError (an OSError) when the database cannot be read: it is a
-        maintainer's tool."""
-        if not self.enabled:
-            return Report(days)
-        self.flush(self.vote_timeout)  # this process's own entries first, if it can
+    def _read(self, read: Callable[[Store], _T]) -> _T:
+        """`read` on a fresh connection, after this process's own entries if it can
+        write them in time. Unlike record, this raises QueryLogError (an OSError)
+        when the database cannot be read: it is a maintainer's tool."""
+        self.flush(self.vote_timeout)
         store = self._open()
         try:
-            report = store.report(days, limit)
+            return read(store)
         except StoreDown as exc:
             raise QueryLogError(str(exc)) from None
         finally:
             store.close()
-        untold = self._writer.untold()
-        return replace(report, dropped=report.dropped + untold) if untold else report
+
+    def entries(self, days: int | None = None) -> list[gaps.Entry]:
+        """Every query of the last `days` days (all when None), oldest first, with
+        its votes, from the shared log: every process's entries."""
+        if not self.enabled:
+            return []
+        return self._read(lambda store: store.entries(days))
+
+    def report(self, days: int | None = None, limit: int = 10,
+               engine: Engine | None = None) -> gaps.Report:
+        """The maintainers' report (bot.services.gaps) of the last `days` days (all
+        time when None); with `engine`, the current base says which names it has
+        learnt since. It counts the entries lost while the database was down:
+        those every process told the database of, and this one's not told yet."""
+        if not self.enabled:
+            return gaps.Report(days)
+        entries, lost = self._read(lambda store: (store.entries(days), store.not_logged(days)))
+        return gaps.build(entries, days, engine, limit, lost + self._writer.untold())
 
 
 def log_answer(querylog: QueryLog | None, front_end: FrontEnd | str, answer: Answer,
                engine: Engine, latency_ms: float) -> int | None:
     """Record one answer; every front end calls this, so all log the same way.
-    Returns the row id for feedback, or None when not logged."""
+    Returns the row id for feedback, or None when not logged.
+
+    When nothing matched, an answer lists the entities with most facts ("I can
+    tell you about ..."): that is no did-you-mean, so it is not logged as an
+    offer, or any later question about one of them would count as taking it.
+    Names of the question the answer neither used nor called unknown are kept:
+    as unknown when the answer found nothing, as dropped when it answered."""
     if querylog is None or not querylog.enabled:
         return None
     aliases = engine.kb.alias_index
-    suggestions = [aliases.get(key(name), name) for name in answer.suggestions]
+    offered = () if list(answer.suggestions) == engine.known_names() else answer.suggestions
+    suggestions = [aliases.get(key(name), name) for name in offered]
+    left = left_out(engine, answer)
+    found_nothing = str(answer.kind) in ANSWERED_NOTHING
     return querylog.record(
         front_end=front_end, command=answer.command, query=answer.query, kind=str(answer.kind),
-        entities=answer.entities, unknown=answer.unknown, suggestions=suggestions,
-        version=engine.kb.version, latency_ms=latency_ms)
+        entities=answer.entities, unknown=(*answer.unknown, *left) if found_nothing else answer.unknown,
+        suggestions=suggestions, facts=[f.id for f in answer.facts],
+        dropped=() if found_nothing else left, version=engine.kb.version, latency_ms=latency_ms)
 
 
 async def alog_answer(querylog: QueryLog | None, front_end: FrontEnd | str, answer: Answer,
                       engine: Engine, latency_ms: float) -> int | None:
-    """log_answer for the Discord side: recording only queues, so it runs on the
-    event loop without a thread."""
-    return log_answer(querylog, front_end, answer, engine, latency_ms)
-
-
-def render_report(report: Report) -> str:
-    period = f"the last {plural(report.days, 'day')}" if report.days is not None else "all time"
-    lost = f" ({report.dropped:,} more not logged: the database was down)" if report.dropped else ""
-    out = [f"Query report, {period}: {report.total} queries{lost}"]
-
-    def section(title: str, lines: list[str]) -> None:
-        out.extend(["", title])
-        out.extend(f"  {line}" for line in lines or ["(none)"])
-
-    section("Unanswered questions (not found), by normalised text:",
-            [f"{n:>4}  {text}" for text, n in report.unanswered])
-    section("Names people asked about that the base does not know:",
-            [f"{n:>4}  {name}" for name, n in report.unknown_names])
-    taken = sum(n for _, n in report.suggestions_taken)
-    section(f"Did-you-mean suggestions taken ({taken} after {report.suggestions_offered} "
-            "not-found answers offering some):",
-            [f"{n:>4}  {eid}" for eid, n in report.suggestions_taken])
-    section("Answers per command:", [f"{n:>4}  {c}" for c, n in report.by_command.items()])
-    section("Answers per front end:", [f"{n:>4}  {f}" for f, n in report.by_front_end.items()])
-    section("Most disliked answers (👍/👎):",
-            [f"{v.up:>3}/{v.down:<3} [{v.command}] {v.query} (#{v.query_id})"
-             for v in report.most_disliked])
-    return "\n".join(out)
+    """log_answer for the Discord side. Recording only queues, but finding the
+    names an answer left out links the question again (and loads the dictionaries
+    the first time): that runs in a thread, off the event loop."""
+    if querylog is None or not querylog.enabled:
+        return None
+    return await asyncio.to_thread(log_answer, querylog, front_end, answer, engine, latency_ms)

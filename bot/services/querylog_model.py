@@ -1,5 +1,7 @@
-"""What the query log's backends share: one entry, the report, the errors a
-backend raises, and the rule for a taken suggestion.
+"""What the query log's backends share: one entry as it is written, the errors a
+backend raises, and the rule for a taken suggestion. What they read back is
+bot.services.gaps' Entry, from which the report is built the same way on every
+backend.
 
 A backend (querylog_sqlite, querylog_postgres) is a plain synchronous object
 used from one thread at a time; bot.services.querylog puts the queue, the
@@ -11,8 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
+
+from bot.services import gaps
+from bot.services.namelike import ANSWERED_NOTHING
 
 TAKEN_WINDOW = dt.timedelta(minutes=5)
 MAX_ID = 2**63 - 1
@@ -47,17 +52,21 @@ class Entry:
     suggestions: tuple[str, ...] = ()
     version: str = ""
     latency_ms: float = 0.0
+    facts: tuple[str, ...] = ()
+    """ids of the facts the answer showed"""
+    dropped: tuple[str, ...] = ()
+    """names of the question the answer left out"""
 
 
 def taken_suggestion(previous: tuple[str, dt.datetime, Sequence[str]] | None,
                      entry: Entry) -> str | None:
     """A query took a suggestion when one of its entities was offered by the
-    previous query of the same front end, a not_found at most five minutes older.
-    `previous` is that query's (kind, at, suggestions)."""
+    previous query of the same front end, one that found nothing, at most five
+    minutes older. `previous` is that query's (kind, at, suggestions)."""
     if not entry.entities or previous is None:
         return None
     kind, at, suggestions = previous
-    if kind != "not_found" or at < entry.at - TAKEN_WINDOW:
+    if kind not in ANSWERED_NOTHING or at < entry.at - TAKEN_WINDOW:
         return None
     offered = set(suggestions)
     return next((e for e in entry.entities if e in offered), None)
@@ -66,36 +75,6 @@ def taken_suggestion(previous: tuple[str, dt.datetime, Sequence[str]] | None,
 def as_list(value: str | list) -> list:
     """A JSON list column: text in SQLite, already decoded from jsonb."""
     return json.loads(value) if isinstance(value, str) else list(value)
-
-
-@dataclass(frozen=True, slots=True)
-class Voted:
-    """One answer's feedback, for the report."""
-
-    query_id: int
-    query: str
-    command: str
-    up: int
-    down: int
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    days: int | None
-    total: int = 0
-    unanswered: list[tuple[str, int]] = field(default_factory=list)
-    """not_found queries grouped by normalised text, most frequent first"""
-    unknown_names: list[tuple[str, int]] = field(default_factory=list)
-    suggestions_offered: int = 0
-    """not_found answers that offered suggestions"""
-    suggestions_taken: list[tuple[str, int]] = field(default_factory=list)
-    """entity id taken from a did-you-mean, with how often"""
-    by_command: dict[str, int] = field(default_factory=dict)
-    by_front_end: dict[str, int] = field(default_factory=dict)
-    most_disliked: list[Voted] = field(default_factory=list)
-    dropped: int = 0
-    """entries not logged because the database stayed down (every process that
-    could tell the database afterwards, plus this one's not yet told)"""
 
 
 class Store(Protocol):
@@ -117,7 +96,13 @@ class Store(Protocol):
     def add_dropped(self, count: int, at: dt.datetime) -> None:
         """Remember that `count` entries were dropped, for every process's report."""
 
-    def report(self, days: int | None, limit: int) -> Report: ...
+    def entries(self, days: int | None) -> list[gaps.Entry]:
+        """Every query of the last `days` days (all when None), oldest first, with
+        its votes: what the report is built from."""
+
+    def not_logged(self, days: int | None) -> int:
+        """How many entries were dropped in the last `days` days (every process's
+        that could tell the database afterwards)."""
 
     def exists(self) -> bool:
         """Whether there may be anything to report (SQLite: the file is there)."""

@@ -24,7 +24,8 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Jsonb
 
-from bot.services.querylog_model import Entry, Report, StoreDown, Voted, taken_suggestion
+from bot.services import gaps
+from bot.services.querylog_model import Entry, StoreDown, taken_suggestion
 
 # Append only: version n is MIGRATIONS[:n] applied; never edit an applied one.
 MIGRATIONS: tuple[str, ...] = (
@@ -56,6 +57,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE querylog.drops (at TIMESTAMPTZ NOT NULL, count INTEGER NOT NULL);
     """,
+    """
+    ALTER TABLE querylog.queries
+        ADD COLUMN facts JSONB NOT NULL DEFAULT '[]',    -- ids of the facts the answer showed
+        ADD COLUMN dropped JSONB NOT NULL DEFAULT '[]';  -- names of the question it left out
+    """,
 )
 
 MIGRATION_LOCK = 0x7175_6572_796C_6F67 & (2**63 - 1)
@@ -70,8 +76,9 @@ STATEMENT_TIMEOUT_MS = 5000
 _DOWN = (psycopg.OperationalError, psycopg.InterfaceError, OSError)
 _EPOCH = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
 _INSERT = ("INSERT INTO querylog.queries (id, at, front_end, command, query, normalized, kind, "
-           "entities, unknown, suggestions, took_suggestion, version, latency_ms) "
-           "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING")
+           "entities, unknown, suggestions, took_suggestion, version, latency_ms, facts, dropped) "
+           "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+           "ON CONFLICT (id) DO NOTHING")
 
 
 def describe(url: str) -> str:
@@ -182,7 +189,7 @@ class PostgresStore:
             rows.append((e.id, e.at, e.front_end, e.command, e.query, e.normalized, e.kind,
                          Jsonb(list(e.entities)), Jsonb(list(e.unknown)), Jsonb(list(e.suggestions)),
                          taken_suggestion(previous[e.front_end], e), e.version,
-                         round(e.latency_ms, 3)))
+                         round(e.latency_ms, 3), Jsonb(list(e.facts)), Jsonb(list(e.dropped))))
             previous[e.front_end] = (e.kind, e.at, e.suggestions)
         return rows
 
@@ -208,42 +215,28 @@ class PostgresStore:
         except psycopg.Error as exc:
             raise self._down(exc) from exc
 
-    def report(self, days: int | None, limit: int) -> Report:
-        since = dt.datetime.now(dt.UTC) - dt.timedelta(days=days) if days is not None else _EPOCH
+    @staticmethod
+    def _since(days: int | None) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) - dt.timedelta(days=days) if days is not None else _EPOCH
+
+    def entries(self, days: int | None) -> list[gaps.Entry]:
         try:
-            conn = self._connect()
-
-            def rows(sql: str, *args: object) -> list[tuple]:
-                return conn.execute(sql, (since, *args)).fetchall()
-
-            # COLLATE "C": ties sort by code point, as in SQLite, whatever the database's locale.
-            total = rows("SELECT count(*) FROM querylog.queries WHERE at >= %s")[0][0]
-            unanswered = rows(
-                "SELECT normalized, count(*) AS n FROM querylog.queries "
-                "WHERE at >= %s AND kind = 'not_found' "
-                'GROUP BY normalized ORDER BY n DESC, normalized COLLATE "C" LIMIT %s', limit)
-            unknown = rows(
-                "SELECT j.value, count(*) AS n FROM querylog.queries AS q, "
-                "jsonb_array_elements_text(q.unknown) AS j(value) WHERE q.at >= %s "
-                'GROUP BY j.value ORDER BY n DESC, j.value COLLATE "C" LIMIT %s', limit)
-            offered = rows("SELECT count(*) FROM querylog.queries WHERE at >= %s "
-                           "AND kind = 'not_found' AND suggestions != '[]'::jsonb")[0][0]
-            taken = rows("SELECT took_suggestion, count(*) AS n FROM querylog.queries "
-                         "WHERE at >= %s AND took_suggestion IS NOT NULL GROUP BY took_suggestion "
-                         'ORDER BY n DESC, took_suggestion COLLATE "C"')
-            by_command = rows("SELECT command, count(*) AS n FROM querylog.queries WHERE at >= %s "
-                              'GROUP BY command ORDER BY n DESC, command COLLATE "C"')
-            by_front_end = rows("SELECT front_end, count(*) AS n FROM querylog.queries "
-                                'WHERE at >= %s GROUP BY front_end ORDER BY n DESC, front_end COLLATE "C"')
-            disliked = rows(
-                "SELECT q.id, q.query, q.command, sum(v.up::int) AS up, sum(1 - v.up::int) AS down "
-                "FROM querylog.votes AS v JOIN querylog.queries AS q ON q.id = v.query_id "
-                "WHERE q.at >= %s GROUP BY q.id HAVING sum(1 - v.up::int) > 0 "
-                "ORDER BY down DESC, up, q.id LIMIT %s", limit)
-            dropped = rows("SELECT coalesce(sum(count), 0) FROM querylog.drops WHERE at >= %s")[0][0]
+            rows = self._connect().execute(
+                "SELECT q.id, q.at, q.front_end, q.command, q.query, q.normalized, q.kind, "
+                "q.entities, q.unknown, q.suggestions, q.took_suggestion, q.facts, q.dropped, "
+                "coalesce(sum(v.up::int), 0), coalesce(sum(1 - v.up::int), 0) "
+                "FROM querylog.queries AS q LEFT JOIN querylog.votes AS v ON v.query_id = q.id "
+                "WHERE q.at >= %s GROUP BY q.id ORDER BY q.id", (self._since(days),)).fetchall()
         except psycopg.Error as exc:
             raise self._down(exc) from exc
-        return Report(days, total, [tuple(r) for r in unanswered], [tuple(r) for r in unknown],
-                      offered, [tuple(r) for r in taken], dict(by_command), dict(by_front_end),
-                      [Voted(q, text, c, int(up), int(down)) for q, text, c, up, down in disliked],
-                      int(dropped))
+        return [gaps.Entry(r[0], r[1], *r[2:7], *(tuple(v) for v in r[7:10]), r[10],
+                           *(tuple(v) for v in r[11:13]), int(r[13]), int(r[14])) for r in rows]
+
+    def not_logged(self, days: int | None) -> int:
+        try:
+            row = self._connect().execute(
+                "SELECT coalesce(sum(count), 0) FROM querylog.drops WHERE at >= %s",
+                (self._since(days),)).fetchone()
+        except psycopg.Error as exc:
+            raise self._down(exc) from exc
+        return int(row[0])

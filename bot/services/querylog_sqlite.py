@@ -15,14 +15,32 @@ import hmac
 import json
 import secrets
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.services.querylog_model import Entry, Report, StoreDown, Voted, as_list, taken_suggestion
+from bot.services import gaps
+from bot.services.querylog_model import Entry, StoreDown, as_list, taken_suggestion
 
-# Append only: each string is one schema version; PRAGMA user_version counts how
-# many have been applied. Never edit an applied one: add another.
-MIGRATIONS: tuple[str, ...] = (
+
+def _facts_columns(conn: sqlite3.Connection) -> None:
+    """Version 3: the facts an answer showed and the names it left out (the
+    maintainers' report). These columns were version 2 on the branch that brought
+    the report, where the drops table did not exist: such a file, at version 2,
+    keeps its columns and gets the table."""
+    conn.execute("CREATE TABLE IF NOT EXISTS drops (at TEXT NOT NULL, count INTEGER NOT NULL)")
+    have = {row[1] for row in conn.execute("PRAGMA table_info(queries)")}
+    # JSON lists: the ids of the facts the answer showed; the names of the question it left out
+    for column in ("facts", "dropped"):
+        if column not in have:
+            conn.execute(f"ALTER TABLE queries ADD COLUMN {column} TEXT NOT NULL DEFAULT '[]'")
+
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+# Append only: each item is one schema version (SQL, or a function when SQL alone
+# cannot say it); PRAGMA user_version counts how many have been applied. Never
+# edit an applied one: add another.
+MIGRATIONS: tuple[Migration, ...] = (
     """
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE queries (
@@ -53,6 +71,7 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE drops (at TEXT NOT NULL, count INTEGER NOT NULL);  -- entries lost while down
     """,
+    _facts_columns,
 )
 
 BUSY_TIMEOUT = 2.0
@@ -69,7 +88,7 @@ def iso(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).isoformat(timespec="milliseconds")
 
 
-def migrate(conn: sqlite3.Connection, migrations: Sequence[str] | None = None) -> int:
+def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] | None = None) -> int:
     """Apply the migrations this database has not had yet, each with its version
     bump; BEGIN IMMEDIATE makes two processes opening a new database at once
     apply them once. Returns the version."""
@@ -77,9 +96,12 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[str] | None = None) -
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        for number, sql in enumerate(migrations[version:], start=version + 1):
-            for statement in _statements(sql):
-                conn.execute(statement)
+        for number, migration in enumerate(migrations[version:], start=version + 1):
+            if callable(migration):
+                migration(conn)
+            else:
+                for statement in _statements(migration):
+                    conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number}")
             version = number
         conn.execute("COMMIT")
@@ -176,12 +198,13 @@ class SqliteStore:
         previous = (row[0], dt.datetime.fromisoformat(row[1]), as_list(row[2])) if row else None
         conn.execute(
             "INSERT INTO queries (id, at, front_end, command, query, normalized, kind, entities, "
-            "unknown, suggestions, took_suggestion, version, latency_ms) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "unknown, suggestions, took_suggestion, version, latency_ms, facts, dropped) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (e.id, iso(e.at), e.front_end, e.command, e.query, e.normalized, e.kind,
              json.dumps(list(e.entities)), json.dumps(list(e.unknown), ensure_ascii=False),
              json.dumps(list(e.suggestions)), taken_suggestion(previous, e), e.version,
-             round(e.latency_ms, 3)))
+             round(e.latency_ms, 3), json.dumps(list(e.facts)),
+             json.dumps(list(e.dropped), ensure_ascii=False)))
 
     def vote(self, query_id: int, voter_key: str, up: bool) -> bool | None:
         try:
@@ -204,37 +227,27 @@ class SqliteStore:
         except _DOWN as exc:
             raise self._down(exc) from exc
 
-    def report(self, days: int | None, limit: int) -> Report:
-        since = iso(dt.datetime.now(dt.UTC) - dt.timedelta(days=days)) if days is not None else ""
+    @staticmethod
+    def _since(days: int | None) -> str:
+        return iso(dt.datetime.now(dt.UTC) - dt.timedelta(days=days)) if days is not None else ""
+
+    def entries(self, days: int | None) -> list[gaps.Entry]:
         try:
-            conn = self._connect()
-
-            def rows(sql: str, *args: object) -> list[tuple]:
-                return conn.execute(sql, (since, *args)).fetchall()
-
-            total = rows("SELECT count(*) FROM queries WHERE at >= ?")[0][0]
-            unanswered = rows(
-                "SELECT normalized, count(*) AS n FROM queries WHERE at >= ? AND kind = 'not_found' "
-                "GROUP BY normalized ORDER BY n DESC, normalized LIMIT ?", limit)
-            unknown = rows(
-                "SELECT j.value, count(*) AS n FROM queries, json_each(queries.unknown) AS j "
-                "WHERE at >= ? GROUP BY j.value ORDER BY n DESC, j.value LIMIT ?", limit)
-            offered = rows("SELECT count(*) FROM queries WHERE at >= ? AND kind = 'not_found' "
-                           "AND suggestions != '[]'")[0][0]
-            taken = rows("SELECT took_suggestion, count(*) AS n FROM queries WHERE at >= ? "
-                         "AND took_suggestion IS NOT NULL GROUP BY took_suggestion "
-                         "ORDER BY n DESC, took_suggestion")
-            by_command = rows("SELECT command, count(*) AS n FROM queries WHERE at >= ? "
-                              "GROUP BY command ORDER BY n DESC, command")
-            by_front_end = rows("SELECT front_end, count(*) AS n FROM queries WHERE at >= ? "
-                                "GROUP BY front_end ORDER BY n DESC, front_end")
-            disliked = rows(
-                "SELECT q.id, q.query, q.command, sum(v.up), sum(1 - v.up) AS down "
-                "FROM votes AS v JOIN queries AS q ON q.id = v.query_id WHERE q.at >= ? "
-                "GROUP BY q.id HAVING down > 0 ORDER BY down DESC, sum(v.up), q.id LIMIT ?", limit)
-            dropped = rows("SELECT coalesce(sum(count), 0) FROM drops WHERE at >= ?")[0][0]
+            rows = self._connect().execute(
+                "SELECT q.id, q.at, q.front_end, q.command, q.query, q.normalized, q.kind, "
+                "q.entities, q.unknown, q.suggestions, q.took_suggestion, q.facts, q.dropped, "
+                "coalesce(sum(v.up), 0), coalesce(sum(1 - v.up), 0) "
+                "FROM queries AS q LEFT JOIN votes AS v ON v.query_id = q.id "
+                "WHERE q.at >= ? GROUP BY q.id ORDER BY q.id", (self._since(days),)).fetchall()
         except _DOWN as exc:
             raise self._down(exc) from exc
-        return Report(days, total, [tuple(r) for r in unanswered], [tuple(r) for r in unknown],
-                      offered, [tuple(r) for r in taken], dict(by_command), dict(by_front_end),
-                      [Voted(*r) for r in disliked], dropped)
+        return [gaps.Entry(r[0], dt.datetime.fromisoformat(r[1]), *r[2:7],
+                           *(tuple(as_list(v)) for v in r[7:10]), r[10],
+                           *(tuple(as_list(v)) for v in r[11:13]), r[13], r[14]) for r in rows]
+
+    def not_logged(self, days: int | None) -> int:
+        try:
+            return self._connect().execute("SELECT coalesce(sum(count), 0) FROM drops WHERE at >= ?",
+                                           (self._since(days),)).fetchone()[0]
+        except _DOWN as exc:
+            raise self._down(exc) from exc

@@ -14,6 +14,11 @@ _SWITCH_WORDS = frozenset({"on", "true", "yes", "y", "1", "false", "no", "n", "0
 _HINT = "use a file path (SQLite), a postgresql:// URL, or off"
 
 
+def is_off(value: str) -> bool:
+    """The setting as validated (`off`), or empty: nothing is logged or kept."""
+    return value.strip().casefold() in ("", OFF)
+
+
 def is_postgres(value: str) -> bool:
     return value.strip().casefold().startswith(POSTGRES_SCHEMES)
 

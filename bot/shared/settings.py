@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     """the shards of SHARD_COUNT this process runs (`0,2`, `0-3`); unset: all of them"""
     redis_url: str | None = None
     """shared state for several processes (bot.services.fleet); unset: one process, as before"""
+    cache_dir: Path | None = PROJECT_ROOT / "data" / "cache"
+    """where the start-up cache lives (bot.core.startup); `off`: build on every start"""
     query_log: str = "data/queries.sqlite3"
     """anonymous query statistics (bot.services.querylog): a SQLite file, a postgresql:// URL, or `off`"""
 
@@ -91,6 +93,11 @@ class Settings(BaseSettings):
             lines = [f"{'.'.join(map(str, e['loc'])).upper() or 'settings'}: {e['msg']}"
                      for e in exc.errors(include_input=False)]
             raise SettingsError(lines) from None
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _cache_off(cls, value: object) -> object:
+        return None if isinstance(value, str) and value.strip().lower() in {"off", "none"} else value
 
     @field_validator("discord_token", mode="before")
     @classmethod

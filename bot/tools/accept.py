@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from bot.knowledge import KnowledgeError, load
-from bot.shared.formats import COPY_WORDS, copied_run
+from bot.shared.formats import COPY_WORDS, copied_run, plural
 from bot.tools.text import split_article, split_sentences
 
 DRAFT_ONLY = ("draft_notes",)
@@ -190,7 +190,7 @@ def accept(draft_path: Path, knowledge: Path) -> list[Path]:
         load(knowledge)
     except KnowledgeError as exc:
         _remove(written)
-        raise AcceptError([f"validation failed, nothing kept ({len(exc.problems)} problem(s)):",
+        raise AcceptError([f"validation failed, nothing kept ({plural(len(exc.problems), 'problem')}):",
                            *(f"  {p}" for p in exc.problems)]) from None
     except OSError as exc:
         _remove(written)

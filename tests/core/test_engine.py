@@ -159,3 +159,14 @@ def test_answers_carry_the_names_the_base_does_not_know(engine) -> None:
     assert route(engine, "tell me about Huawei").unknown == ("huawei",)
     assert route(engine, "compare deepseek Zhipu").unknown == ("zhipu",)
     assert route(engine, "what did deepseek release").unknown == ()
+
+
+def test_an_unknown_name_is_offered_the_main_companies_and_models(engine) -> None:
+    answer = route(engine, "about quux")
+    assert answer.kind is Kind.NOT_FOUND and not answer.suggestions
+    offered = answer.summary.split("I know about ", 1)[1]
+    for name in ("DeepSeek", "Alibaba", "Baidu", "Tencent", "Qwen", "DeepSeek V3"):
+        assert name in offered, name
+    for name in ("China", "Chinese tech groups", "Investors"):  # many facts, but not what people ask
+        assert name not in offered, name
+    assert len(engine.known_names()) <= 8

@@ -238,6 +238,30 @@ class DiscordStub(GatewayMixin, RestMixin):
         await self.dispatch("GUILD_CREATE", self.guild_payload(guild_id), timeout=timeout,
                             shard=self.shard_of({"guild_id": guild_id}))
 
+    async def set_overwrite(
+        self, channel_id: int, target_id: int, *, allow: int = 0, deny: int = 0,
+        member: bool = True, timeout: float = 5.0,
+    ) -> None:
+        """Set a channel's permission overwrite for a member (or a role, ``member=False``) and
+        tell the bot with CHANNEL_UPDATE, as when an admin takes a permission away."""
+        guild = self.channel_guild(channel_id)
+        if guild is None:
+            raise KeyError(f"{channel_id} is not a guild channel")
+        channel = guild.channels[channel_id]
+        kept = [o for o in channel.get("permission_overwrites", []) if o["id"] != str(target_id)]
+        overwrite = {"id": str(target_id), "type": 1 if member else 0, "allow": str(allow),
+                     "deny": str(deny)}
+        channel["permission_overwrites"] = [*kept, overwrite]
+        await self.dispatch("CHANNEL_UPDATE", dict(channel), timeout=timeout)
+
+    async def delete_channel(self, channel_id: int, *, timeout: float = 5.0) -> None:
+        """Delete a guild channel and tell the bot (CHANNEL_DELETE); REST on it then 404s."""
+        guild = self.channel_guild(channel_id)
+        if guild is None:
+            raise KeyError(f"{channel_id} is not a guild channel")
+        channel = guild.channels.pop(channel_id)
+        await self.dispatch("CHANNEL_DELETE", channel, timeout=timeout)
+
     def add_dm_channel(self, channel_id: int, user_id: int) -> int:
         """Register a DM channel between the bot and ``user_id``."""
         self.dm_channels[channel_id] = user_id
@@ -612,6 +636,49 @@ class DiscordStub(GatewayMixin, RestMixin):
             permissions=permissions,
             command_guild_id=command_guild_id,
             resolved={},
+            timeout=timeout,
+        )
+
+    async def send_message_command(
+        self,
+        name: str,
+        message_id: int,
+        *,
+        user_id: int,
+        guild_id: int | None = None,
+        member_roles: Sequence[int] | None = None,
+        permissions: str | int | None = None,
+        timeout: float = 5.0,
+    ) -> int:
+        """Run a message context-menu command (Apps -> ``name``) on a stored message: an
+        APPLICATION_COMMAND interaction whose data has type 3, ``target_id`` and the message
+        under ``resolved.messages``, as Discord sends it (content included whatever the
+        intents). The command id is the one the bot registered as type 3, if it did."""
+        msg = self.stored_messages.get(message_id)
+        if msg is None:
+            raise KeyError(f"message {message_id} is not stored by the stub")
+        channel_id = int(msg["channel_id"])
+        gid = self._guild_for(channel_id, guild_id)
+        registered_here = any(c["name"] == name and c.get("type") == 3
+                              for c in self.commands.get(gid, []))
+        command_guild = gid if gid is not None and registered_here else None
+        data: dict[str, Any] = {
+            "id": str(self.command_id(name, command_guild, type=3)),
+            "name": name,
+            "type": 3,
+            "target_id": str(message_id),
+            "resolved": {"messages": {str(message_id): copy.deepcopy(msg)}},
+        }
+        if command_guild is not None:
+            data["guild_id"] = str(command_guild)
+        return await self.send_interaction(
+            2,
+            data,
+            user_id=user_id,
+            channel_id=channel_id,
+            guild_id=gid,
+            member_roles=member_roles,
+            permissions=permissions,
             timeout=timeout,
         )
 

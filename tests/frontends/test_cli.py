@@ -15,7 +15,7 @@ from tests.paths import ROOT
 def test_validate_summarises_a_good_base(tmp_path: Path, capsys) -> None:
     assert main(["validate", "--knowledge", str(write_base(tmp_path))]) == 0
     out = capsys.readouterr().out
-    assert "OK: 1 sources, 2 entities, 5 aliases, 2 facts" in out
+    assert "OK: 1 source, 2 entities, 5 aliases, 2 facts" in out  # not "1 sources"
 
 
 def test_validate_lists_every_problem_with_its_place(tmp_path: Path, capsys) -> None:
@@ -23,7 +23,7 @@ def test_validate_lists_every_problem_with_its_place(tmp_path: Path, capsys) -> 
     facts = facts.replace("nature: forecast", "nature: rumour")
     assert main(["validate", "--knowledge", str(write_base(tmp_path, facts__main=facts))]) == 1
     err = capsys.readouterr().err
-    assert "2 problem(s)" in err
+    assert "2 problems:" in err
     assert "knowledge/facts/main.yaml:2 [release.acme-one]: entity 'ghost'" in err
     assert "knowledge/facts/main.yaml:10 [outlook.acme-wins]: nature: Input should be" in err
 

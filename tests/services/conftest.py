@@ -43,7 +43,7 @@ class Backend:
                 names = [c.name for c in cursor.description]
                 found = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
         for row in found:
-            for column in ("entities", "unknown", "suggestions"):
+            for column in ("entities", "unknown", "suggestions", "facts", "dropped"):
                 if isinstance(row.get(column), str):
                     row[column] = json.loads(row[column])
         return found

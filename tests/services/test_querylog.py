@@ -48,9 +48,10 @@ def test_console_records_each_query(tmp_path: Path, engine: Engine) -> None:
     first, second = rows(db)
     assert set(first.keys()) == {"id", "at", "front_end", "command", "query", "normalized", "kind",
                                  "entities", "unknown", "suggestions", "took_suggestion", "version",
-                                 "latency_ms"}  # nothing about who asked
+                                 "latency_ms", "facts", "dropped"}  # nothing about who asked
     assert (first["front_end"], first["command"], first["kind"]) == ("console", "about", "entity")
     assert json.loads(first["entities"]) == ["deepseek"]
+    assert json.loads(first["facts"]) and all(isinstance(f, str) for f in json.loads(first["facts"]))
     assert first["version"] == engine.kb.version
     assert first["latency_ms"] > 0
     assert dt.datetime.fromisoformat(first["at"]).utcoffset() == dt.timedelta(0)
@@ -95,7 +96,9 @@ def test_an_existing_log_is_upgraded_in_place(tmp_path: Path) -> None:
     report = log.report()
     assert (report.total, [v.query_id for v in report.most_disliked]) == (2, [1])
     assert new is not None and new > 1
-    assert rows(db, "PRAGMA user_version")[0][0] == len(MIGRATIONS) == 2
+    assert rows(db, "PRAGMA user_version")[0][0] == len(MIGRATIONS) == 3
+    (old, _) = log.entries()
+    assert (old.query, old.down, old.facts, old.dropped) == ("old one", 1, (), ())
 
 
 def test_migrations_are_applied_once(tmp_path: Path, monkeypatch) -> None:
@@ -157,7 +160,7 @@ def test_broken_database_leaves_answering_untouched_and_recovers(
         assert log.flush(10)
     assert log.enabled
     report = log.report()
-    assert (report.total, report.dropped) == (4, 1)
+    assert (report.total, report.not_logged) == (4, 1)
     assert report.by_front_end == {"console": 3, "cli": 1}
     messages = [r.getMessage() for r in caplog.records]
     assert sum("unavailable" in m for m in messages) == 1, messages  # once per outage, not per retry
@@ -197,7 +200,8 @@ def test_report_cli(tmp_path: Path, capsys) -> None:
     log.close()
     assert main(["report", "--db", str(db), "--days", "7"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Query report, the last 7 days: 1 queries")
+    assert out.startswith("Query report, the last 7 days: 1 query (0 answered, 0 unanswered, "
+                          "1 not found)")
     assert "what the weather" in out
     assert main(["report", "--db", str(tmp_path / "missing.sqlite3")]) == 1
     assert "No query log" in capsys.readouterr().err

@@ -10,7 +10,8 @@ import threading
 import psycopg
 
 from bot.core import Engine, route
-from bot.services.querylog import QueryLog, alog_answer, log_answer, render_report
+from bot.services.gaps import render
+from bot.services.querylog import QueryLog, alog_answer, log_answer
 from bot.services.querylog_model import Entry
 from tests.services.conftest import Backend
 
@@ -76,14 +77,15 @@ def test_report_groups_unanswered_questions_by_normalised_text(backend: Backend)
     report = log.report()
     assert report.total == 4
     assert report.unanswered == [("what the weather", 2), ("who is zhipu", 1)]
-    assert report.unknown_names == [("weather", 2), ("zhipu", 1)]
+    assert [(n.name, n.count) for n in report.unknown_names] == [("zhipu", 1)]  # "weather" is English
     assert report.by_command == {"ask": 3, "about": 1}
     assert report.by_front_end == {"console": 2, "prefix": 1, "slash": 1}
-    assert report.dropped == 0
-    text = render_report(report)
-    assert text.startswith("Query report, all time: 4 queries\n")
+    assert report.not_logged == 0
+    text = render(report)
+    assert text.startswith("Query report, all time: 4 queries (1 answered, 0 unanswered, "
+                           "3 not found)\n")
     assert "   2  what the weather" in text
-    assert "   1  zhipu" in text
+    assert "   1  zhipu  e.g. “who is zhipu”" in text
 
 
 def test_report_days_window(backend: Backend) -> None:

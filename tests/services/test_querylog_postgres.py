@@ -14,7 +14,8 @@ import psycopg
 import pytest
 
 import bot.services.querylog_postgres as querylog_postgres
-from bot.services.querylog import QueryLog, QueryLogError, render_report
+from bot.services.gaps import render
+from bot.services.querylog import QueryLog, QueryLogError
 from bot.services.querylog_postgres import MIGRATIONS
 from tests.paths import ROOT
 from tests.servers.postgres import PostgresServer
@@ -106,9 +107,9 @@ def test_database_down_then_up(own_postgres: PostgresServer, caplog) -> None:
         assert log.flush(30)
     report = log.report()
     assert report.total == 4
-    assert report.dropped == 2  # told to the database, so every process's report shows it
-    assert "(2 more not logged: the database was down)" in render_report(report).splitlines()[0]
-    assert Backend("postgresql", url).log().report().dropped == 2  # another process sees it too
+    assert report.not_logged == 2  # told to the database, so every process's report shows it
+    assert ", 2 more not logged: the database was down" in render(report).splitlines()[0]
+    assert Backend("postgresql", url).log().report().not_logged == 2  # another process sees it too
     assert log.vote(first, "discord:1", up=True) is True
     stats = log.stats()
     assert (stats.waiting, stats.dropped, stats.written, stats.down_since) == (0, 2, 4, None)

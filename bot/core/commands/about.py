@@ -36,7 +36,7 @@ def answer(engine: Engine, name: str) -> Answer:
         glance.append("Makes: " + ", ".join(made))
     if people:
         glance.append("People: " + ", ".join(people))
-    related = [link_phrase(r.type, e.name, engine.name(r.target)) for r in e.relations]
+    related = [link_phrase(r.type, e, engine.kb.entities[r.target]) for r in e.relations]
     key_facts = [engine.fact_line(v) for v in views]
     more = len(fact_ids) - len(views)
     if more > 0:

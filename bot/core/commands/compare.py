@@ -110,7 +110,7 @@ def _cell(engine: Engine, entity: Entity, attribute: str) -> Cell:
             f"{entity.kind.value}: {entity.description}")
     kb = engine.kb
     newest = engine.memo(("newest by subject",), lambda: _newest_by_subject(engine))
-    best = max((f for member in _family(engine, entity.id)
+    best = max((f for member in engine.family(entity.id)
                 if (f := newest.get((member, attribute))) is not None),
                default=None, key=lambda f: _rank(engine, f, entity.id))
     if attr and (best is None or max(engine.event_date(kb.facts[f]) for f in attr.facts)
@@ -145,14 +145,6 @@ def _newest_by_subject(engine: Engine) -> dict[tuple[str, str], str]:
     return newest
 
 
-def _family(engine: Engine, entity_id: str, depth: int = 3) -> tuple[str, ...]:
-    """The entity and what it makes, and what those make (Qwen -> Qwen3 -> Qwen3.5)."""
-    found, frontier = [entity_id], [entity_id]
-    for _ in range(depth):
-        frontier = [c for e in frontier for c in engine.kb.children.get(e, ()) if c not in found]
-        found += frontier
-    return tuple(found)
-
 
 def _who_makes(engine: Engine, entity: Entity) -> Cell:
     parts = []
@@ -174,13 +166,13 @@ def _links(engine: Engine, entities: list[Entity]) -> list[tuple[str, tuple[str,
     for a, b in combinations(entities, 2):
         for x, y in ((a, b), (b, a)):
             if x.parent == y.id:
-                links.setdefault(link_phrase(MADE_BY, x.name, y.name), ())
+                links.setdefault(link_phrase(MADE_BY, x, y), ())
             for r in x.relations:
                 pair = {x.id, r.target}
                 if r.target == y.id:
-                    text = link_phrase(r.type, x.name, y.name)
+                    text = link_phrase(r.type, x, y)
                 elif r.target == y.parent and r.target != x.id:
-                    text = link_phrase(r.type, x.name, engine.name(y.parent))
+                    text = link_phrase(r.type, x, engine.kb.entities[y.parent])
                     text += f" ({y.name}'s maker)"
                 else:
                     continue

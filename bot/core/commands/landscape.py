@@ -25,9 +25,9 @@ def answer(engine: Engine, focus: str = "", top_n: int = LANDSCAPE_TOP_N) -> Ans
             return engine.did_you_mean(focus, resolution, "landscape")
         focus_id = resolution.entity_id
     graph = landscape_graph(engine.kb, focus_id, top_n)
-    names = {n.id: n.name for n in graph.nodes}
     signal_lines = tuple(f"{n.name}: {', '.join(n.signals)}" for n in graph.nodes if n.signals)
-    link_lines = [link_phrase(e.kind, names[e.source], names[e.target]) for e in graph.edges]
+    entities = engine.kb.entities
+    link_lines = [link_phrase(e.kind, entities[e.source], entities[e.target]) for e in graph.edges]
     if len(link_lines) > MAX_LINK_LINES:
         more = len(link_lines) - MAX_LINK_LINES
         link_lines = [*link_lines[:MAX_LINK_LINES], f"…and {more} more (see the picture)"]

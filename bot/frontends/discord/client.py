@@ -18,6 +18,7 @@ from bot.frontends.discord.embeds import answer_pages
 from bot.frontends.discord.feedback import VoteButton, add_vote_buttons
 from bot.frontends.discord.paging import Paginator
 from bot.frontends.discord.replies import NO_MENTIONS
+from bot.frontends.discord.translations import Translator
 from bot.knowledge import KnowledgeError, Loader
 from bot.knowledge.diff import KnowledgeDiff, diff
 from bot.output.pictures import PictureCache, warm_up
@@ -28,6 +29,7 @@ from bot.shared.settings import Settings
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.frontends.discord.exts.questions", "bot.frontends.discord.exts.admin",
+              "bot.frontends.discord.exts.news", "bot.frontends.discord.exts.factcheck",
               "bot.frontends.discord.exts.errors")
 RATE, PER = 4, 8.0
 """per user: at most RATE commands or questions every PER seconds"""
@@ -88,6 +90,7 @@ class RaceBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(VoteButton, CardButton)
+        await self.tree.set_translator(Translator())  # zh-CN names of the slash commands
         # Load the drawing libraries now, in a thread, not on the first user's time.
         self.loop.run_in_executor(None, warm_up)
         for name in EXTENSIONS:
@@ -233,7 +236,9 @@ class RaceBot(commands.AutoShardedBot):
                                                                 loader or self.loader)
             except KnowledgeError as exc:
                 return ReloadResult(False, problems=tuple(str(p) for p in exc.problems))
-            self.engine = new
+            old, self.engine = self.engine, new
+            # for the news feed: posted by the process that reloaded, not by the others
+            self.dispatch("knowledge_reloaded", old, new, changes)
             await asyncio.to_thread(_release, retired)
         report = None
         if self.fleet is not None and loader is None:

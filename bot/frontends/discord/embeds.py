@@ -10,9 +10,13 @@ from __future__ import annotations
 import discord
 
 from bot.core.answers import Answer, Kind
-from bot.output.text import footnotes
-from bot.shared.formats import plural
+from bot.core.wording import cite_short
+from bot.output.text import footnotes, refs
+from bot.shared.formats import plural, shorten
 
+TITLE_WIDTH = 200
+"""a title longer than this is shortened at a word (Discord allows 256, with a
+notice none of it; a long question reads better cut with an ellipsis)"""
 TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE, FOOTER, TOTAL = 256, 4096, 25, 256, 1024, 2048, 6000
 MESSAGE = 2000
 PAGE_LINES = 12
@@ -55,7 +59,9 @@ def _footer(answer: Answer, version: str) -> str:
 
 
 def _base(answer: Answer, footer: str, description: str) -> discord.Embed:
-    title = escape(answer.title) if answer.kind in (Kind.ANSWER, Kind.NOT_FOUND) else answer.title
+    title = shorten(answer.title, TITLE_WIDTH)
+    if answer.kind in (Kind.ANSWER, Kind.NOT_FOUND):
+        title = escape(title)
     embed = discord.Embed(title=clip(title, TITLE), description=clip(description, DESCRIPTION),
                           colour=COLOURS.get(answer.kind, 0x99AAB5))
     embed.set_footer(text=footer)
@@ -87,16 +93,17 @@ def _comparison(answer: Answer, footer: str) -> discord.Embed:
     notes = footnotes(answer)
     embed = _base(answer, footer, answer.summary)
     for row in answer.rows:  # `fit` drops what does not fit, and says so
-        mark = "" if row.differs else " (same)"
+        mark = "" if row.differs else " (the same)"
         value = "\n".join(
-            f"**{col}**: {cell.text} " + "".join(f"[{notes[f]}]" for f in cell.facts if f in notes)
+            f"**{col}**: {cell.text} {refs(cell.facts, notes)}".rstrip()
             for col, cell in zip((c.label for c in answer.columns), row.cells, strict=True)
         )
         _add_field(embed, row.label + mark, value)
     for section in answer.sections:
         _add_field(embed, section.title, "\n".join(section.lines))
     if answer.facts:
-        cites = "\n".join(f"[{n}] {f.cite.short}: {f.label}" for n, f in enumerate(answer.facts, 1))
+        cites = "\n".join(f"[{n}] {cite_short(f.cite)}: {f.label}"
+                          for n, f in enumerate(answer.facts, 1))
         _add_field(embed, "Facts cited", cites)
     return embed
 
@@ -111,13 +118,14 @@ def answer_pages(answer: Answer, version: str) -> list[discord.Embed]:
         header += "\n\nTry `about " + answer.suggestions[0] + "` or `entities`."
     lines: list[str] = []
     for section in answer.sections:
-        if len(answer.sections) > 1 or answer.kind in (Kind.ENTITY, Kind.ENTITIES):
+        if section.title and (len(answer.sections) > 1 or answer.kind in (
+                Kind.ENTITY, Kind.ENTITIES, Kind.SOURCES, Kind.CHECK, Kind.UNANSWERED)):
             lines.append(f"**{section.title}**")
         bullet = "•" if answer.kind is not Kind.ANSWER else ""
         for i, line in enumerate(section.lines, 1):
             lines.append(f"{bullet or f'{i}.'} {line}")
     if answer.kind is Kind.ANSWER and answer.facts:
-        lines.append("*Cited: " + "; ".join(f"{f.cite.short}" for f in answer.facts) + "*")
+        lines.append("*Cited: " + "; ".join(cite_short(f.cite) for f in answer.facts) + "*")
     if not lines:
         return [fit(_base(answer, footer, header))]
     header = clip(header, DESCRIPTION // 2)  # room on every page for the lines under it

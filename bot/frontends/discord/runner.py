@@ -13,9 +13,9 @@ import aiohttp
 import discord
 import yarl
 
-from bot.core import Engine
+from bot.core import startup
 from bot.frontends.discord.client import RaceBot
-from bot.knowledge import KnowledgeError, Loader
+from bot.knowledge import KnowledgeError
 from bot.services.fleet import FleetTimings, LeaseRefused
 from bot.shared.settings import Settings
 
@@ -33,8 +33,8 @@ CONSOLE = "The console works without Discord: `make console` or `python -m bot c
 
 def build_bot(settings: Settings, *, message_content: bool = True,
               sync_guild: int | None = None, fleet_timings: FleetTimings | None = None) -> RaceBot:
-    loader = Loader(settings.knowledge_dir)
-    return RaceBot(settings, Engine(loader.load()), loader, message_content=message_content,
+    loader, engine = startup.start(settings.knowledge_dir, settings.cache_dir)
+    return RaceBot(settings, engine, loader, message_content=message_content,
                    sync_guild=sync_guild, fleet_timings=fleet_timings)
 
 

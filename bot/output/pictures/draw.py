@@ -27,6 +27,7 @@ from bot.core.answers import Answer
 from bot.core.landscape import LandscapeGraph, MarketSignal, Node
 from bot.core.wording import MAKER
 from bot.output.pictures.fonts import families
+from bot.shared.formats import plural
 
 WIDTH = 1200
 DPI = 100
@@ -453,7 +454,7 @@ def _landscape_caption(graph: LandscapeGraph) -> list[str]:
     if graph.truncated:
         where = " around the focus" if graph.focus else ""
         whole = f" ({graph.total_entities:,} in the fact base)" if graph.focus else ""
-        out.append(f"Showing the {len(graph.nodes)} entities with the most facts, of "
+        out.append(f"Showing the {plural(len(graph.nodes), 'entity', 'entities')} with the most facts, of "
                    f"{graph.candidates:,}{where}{whole}.")
     focus = "; a thick dark border marks the focus" if graph.focus else ""
     out.append("Market signal: read from each company's market facts and market summary "
@@ -536,7 +537,8 @@ def _render_compare_card(answer: Answer) -> bytes:
         cite_text = f"{label}: " + "; ".join(c.source_label for c in sources[:4])
         if len(sources) > 4:
             cite_text += f"; and {len(sources) - 4} more"
-        cite_text += f". {len(answer.facts)} facts cited; the text answer lists each one."
+        cite_text += (f". {plural(len(answer.facts), 'fact')} cited; the text answer lists "
+                      f"{'it' if len(answer.facts) == 1 else 'each one'}.")
     else:
         cite_text = "No facts cited."
     cite_lines = t.wrap(cite_text, inner, 12.5)

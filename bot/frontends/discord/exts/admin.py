@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import sqlite3
 import time
@@ -11,10 +12,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core import Engine
 from bot.frontends.discord.client import RaceBot
 from bot.frontends.discord.embeds import clip
 from bot.services.fleet import Fleet, shard_ranges
-from bot.services.querylog import render_report
+from bot.services.gaps import render, weekly_series
+from bot.services.querylog import QueryLog
 from bot.shared.formats import plural
 
 log = logging.getLogger(__name__)
@@ -64,12 +67,12 @@ class Admin(commands.Cog):
                 shown.append(f"…and {len(result.problems) - MAX_PROBLEMS} more "
                              "(run `python -m bot validate` for all)")
             embed = discord.Embed(
-                title=f"Reload refused: {len(result.problems)} problem(s)",
+                title=f"Reload refused: {plural(len(result.problems), 'problem')}",
                 description=clip("\n".join(f"• `{p}`" for p in shown), 4096), colour=0xED4245)
             embed.set_footer(text=f"Still answering from version {self.bot.engine.kb.short_version}")
         await ctx.send(embed=embed)
 
-    @commands.hybrid_command(description="Maintainers: what people asked that the bot could not answer.")
+    @commands.hybrid_command(description="Maintainers: what to add to the fact base, from what people asked.")
     @app_commands.default_permissions(administrator=True)
     @app_commands.describe(days="Only the last N days (default: all)")
     @commands.check(is_maintainer)
@@ -81,12 +84,16 @@ class Admin(commands.Cog):
             return
         await ctx.defer(ephemeral=True)
         try:
-            report = await asyncio.to_thread(querylog.report, days)
+            text, png = await asyncio.to_thread(_gaps, querylog, days, self.bot.engine)
         except (sqlite3.Error, OSError):
             log.exception("gaps report failed")
             await ctx.send("The query log cannot be read right now.", ephemeral=True)
             return
-        await ctx.send(f"```\n{clip(render_report(report), 2000 - 8)}\n```", ephemeral=True)
+        files = [discord.File(io.BytesIO(png), filename="questions-per-week.png")]
+        shown = clip(text, 2000 - 8)
+        if shown != text:  # the whole report, beside the part a message holds
+            files.append(discord.File(io.BytesIO(text.encode()), filename="gaps-report.txt"))
+        await ctx.send(f"```\n{shown}\n```", ephemeral=True, files=files)
 
     @commands.hybrid_command(description="Which fact base is loaded.")
     async def kbinfo(self, ctx: commands.Context) -> None:
@@ -132,6 +139,15 @@ async def fleet_lines(fleet: Fleet) -> str:
     lines += [f"• {m.name}: shards {shard_ranges(m.shards)} · version {m.version[:10]} · "
               f"checked in {max(0, now - m.checked_in):.0f} s ago" for m in status.members]
     return "\n".join(lines)
+
+
+def _gaps(querylog: QueryLog, days: int | None, engine: Engine) -> tuple[str, bytes]:
+    """The report and its weekly picture, in a worker thread: reading the log and
+    drawing both take longer than the event loop may wait."""
+    from bot.output.pictures.weekly import render_weekly  # matplotlib: loaded on first use
+
+    report = querylog.report(days, engine=engine)
+    return render(report), render_weekly(weekly_series(report))
 
 
 async def setup(bot: RaceBot) -> None:
