@@ -167,6 +167,16 @@ def test_broken_database_leaves_answering_untouched_and_recovers(
     assert sum("available again" in m for m in messages) == 1
 
 
+def test_a_console_rating_the_database_cannot_take_is_not_called_a_second_one(
+        tmp_path: Path, engine: Engine) -> None:
+    log = QueryLog(_corrupt(tmp_path), backoff=(0.02, 0.1), vote_timeout=0.3)
+    out = io.StringIO()
+    assert run_console(engine, io.StringIO("about deepseek\n-\n"), out, querylog=log) == 0
+    assert "could not be saved just now" in out.getvalue()
+    assert "already rated" not in out.getvalue()
+    log.close(0.1)
+
+
 def test_read_only_database_never_raises(tmp_path: Path, engine: Engine, caplog) -> None:
     """chmod does not stop root (as in CI): there the log simply keeps working; for
     anyone else it is read-only: the entries wait, with one warning, and land once
