@@ -101,6 +101,26 @@ def test_an_existing_log_is_upgraded_in_place(tmp_path: Path) -> None:
     assert (old.query, old.down, old.facts, old.dropped) == ("old one", 1, (), ())
 
 
+def test_a_log_from_mains_version_2_is_upgraded_too(tmp_path: Path) -> None:
+    """Version 2 was the facts and dropped columns on the branch that brought the
+    report, the drops table here: a file of either kind reaches version 3 whole."""
+    db = tmp_path / "q.sqlite3"
+    conn = sqlite3.connect(db, isolation_level=None)
+    migrate(conn, (MIGRATIONS[0], "ALTER TABLE queries ADD COLUMN facts TEXT NOT NULL DEFAULT '[]';\n"
+                                  "ALTER TABLE queries ADD COLUMN dropped TEXT NOT NULL DEFAULT '[]';"))
+    conn.execute("INSERT INTO queries (id, at, front_end, command, query, normalized, kind, entities, "
+                 "unknown, suggestions, version, latency_ms, facts, dropped) VALUES (1, "
+                 "'2025-04-02T12:00:00.000+00:00', 'slash', 'about', 'about acme r1', 'about acme r1', "
+                 "'entity', '[\"acme\"]', '[]', '[]', 'v1', 1.0, '[\"acme.one\"]', '[\"r1\"]')")
+    conn.close()
+    log = QueryLog(db)
+    not_found(log, "new one")
+    old, new = log.entries()
+    assert (old.facts, old.dropped, new.query) == (("acme.one",), ("r1",), "new one")
+    assert rows(db, "PRAGMA user_version")[0][0] == len(MIGRATIONS) == 3
+    assert rows(db, "SELECT count(*) FROM drops")[0][0] == 0  # the table is there
+
+
 def test_migrations_are_applied_once(tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "q.sqlite3"
 
