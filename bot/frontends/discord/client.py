@@ -237,7 +237,8 @@ class RaceBot(commands.AutoShardedBot):
             except KnowledgeError as exc:
                 return ReloadResult(False, problems=tuple(str(p) for p in exc.problems))
             old, self.engine = self.engine, new
-            # for the news feed: posted by the process that reloaded, not by the others
+            # for the news feed: every process that installs a reload, the fleet's too, posts
+            # what its store holds; the store's claim keeps it to one post per channel
             self.dispatch("knowledge_reloaded", old, new, changes)
             await asyncio.to_thread(_release, retired)
         report = None

@@ -5,6 +5,7 @@ what users and maintainers see when the fleet works, and when parts of it fail."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -17,16 +18,18 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from tests.discord_stub import DiscordStub
+from tests.discord_stub import FLAG_EPHEMERAL, DiscordStub
 from tests.discord_stub.gateway import guild_on
 from tests.frontends.discord.conftest import BOT_ID, MAINTAINER_ID, OWNER_ID, USER_ID
 from tests.frontends.discord.fleet_child import TIMINGS
 from tests.paths import FT_BASE, ROOT
+from tests.servers.postgres import postgres_server, postgres_url  # noqa: F401  (fixtures)
 from tests.servers.redis import RedisServer
 
 COUNT = 3
 GUILDS = [guild_on(k, COUNT, 910000000000000001) for k in range(COUNT)]
 CHANNELS = [g + 1 for g in GUILDS]
+NEWS_CHANNELS = [g + 2 for g in GUILDS]
 ENTITIES = Path("entities.yaml")
 ASKERS = 900000000000100000
 ORIGINAL, RELOADED, OTHER = "much-improved", "greatly improved", "vastly improved"
@@ -47,6 +50,7 @@ class Cluster:
     stub: DiscordStub
     redis: RedisServer
     root: Path
+    query_log: str = "off"
     procs: dict[int, Proc] = field(default_factory=dict)
     spawned: list[Proc] = field(default_factory=list)
     askers: int = 0
@@ -65,7 +69,7 @@ class Cluster:
     def spawn(self, shard: int) -> Proc:
         env = {**os.environ, "DISCORD_TOKEN": "stub-token", "SHARD_COUNT": str(COUNT),
                "SHARD_IDS": str(shard), "REDIS_URL": self.redis.url,
-               "KNOWLEDGE_DIR": str(self.knowledge(shard)), "QUERY_LOG": "off",
+               "KNOWLEDGE_DIR": str(self.knowledge(shard)), "QUERY_LOG": self.query_log,
                "MAINTAINER_USER_IDS": str(MAINTAINER_ID), "LOG_LEVEL": "INFO"}
         log = self.root / f"proc{shard}-{len(self.spawned)}.log"
         popen = subprocess.Popen(
@@ -134,13 +138,14 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     server.stop()
 
 
-@pytest_asyncio.fixture
-async def cluster(tmp_path: Path, redis_server: RedisServer) -> AsyncIterator[Cluster]:
+@contextlib.asynccontextmanager
+async def running(tmp_path: Path, redis_server: RedisServer,
+                  query_log: str = "off") -> AsyncIterator[Cluster]:
     async with DiscordStub(bot_user_id=BOT_ID, owner_id=OWNER_ID) as stub:
         stub.shard_count = COUNT
-        for guild, channel in zip(GUILDS, CHANNELS, strict=True):
-            stub.add_guild(guild, channels=[channel], members=[USER_ID, MAINTAINER_ID])
-        c = Cluster(stub, redis_server, tmp_path)
+        for guild, channel, news in zip(GUILDS, CHANNELS, NEWS_CHANNELS, strict=True):
+            stub.add_guild(guild, channels=[channel, news], members=[USER_ID, MAINTAINER_ID])
+        c = Cluster(stub, redis_server, tmp_path, query_log)
         c.edit(2, ORIGINAL, OTHER)  # machine 2 holds other files than machine 0
         try:
             await c.start(0)  # the first process publishes its files: the fleet's version
@@ -156,6 +161,20 @@ async def cluster(tmp_path: Path, redis_server: RedisServer) -> AsyncIterator[Cl
                 except subprocess.TimeoutExpired:
                     proc.popen.kill()
                     proc.popen.wait(5)
+
+
+@pytest_asyncio.fixture
+async def cluster(tmp_path: Path, redis_server: RedisServer) -> AsyncIterator[Cluster]:
+    async with running(tmp_path, redis_server) as c:
+        yield c
+
+
+@pytest_asyncio.fixture
+async def shared_cluster(tmp_path: Path, redis_server: RedisServer,
+                         request: pytest.FixtureRequest) -> AsyncIterator[Cluster]:
+    """The fleet with its query log and news subscriptions in one PostgreSQL."""
+    async with running(tmp_path, redis_server, request.getfixturevalue("postgres_url")) as c:
+        yield c
 
 
 async def test_one_fleet_one_version_one_answer_per_question(cluster: Cluster) -> None:
@@ -249,3 +268,45 @@ async def test_redis_down_and_back_and_a_crashed_process(cluster: Cluster) -> No
     await asyncio.sleep(TIMINGS.lease)
     await c.start(1)
     assert RELOADED in (await c.ask(1, "!about deepseek"))["description"]  # it joined on the fleet's version
+
+
+NEW_FACT = """
+  - id: release.deepseek-fleet
+    subject: deepseek
+    category: release
+    statement: DeepSeek put out a model for the fleet test.
+    when: {date: "2025-03-29"}
+    cite: {source: ft-2025-china-ai-race-tension, paragraph: 2}
+    nature: reported
+"""
+
+
+async def test_news_and_the_query_log_shared_by_the_fleet(shared_cluster: Cluster) -> None:
+    """Subscribed on process 2, reloaded on process 0, installed by all three: one post in
+    the channel; and the maintainers' report of any process counts every process's answers."""
+    c = shared_cluster
+    interaction = await c.stub.send_slash(
+        "news", [{"name": "subscribe", "type": 1, "options": [
+            {"name": "channel", "type": 7, "value": str(NEWS_CHANNELS[2])}]}],
+        user_id=OWNER_ID, channel_id=CHANNELS[2], guild_id=GUILDS[2], timeout=10)
+    response = await c.stub.wait_for_interaction_response(interaction, timeout=10)
+    assert response["data"]["content"].startswith(f"<#{NEWS_CHANNELS[2]}> will get")
+
+    releases = c.knowledge(0) / "facts" / "releases.yaml"
+    releases.write_text(releases.read_text() + NEW_FACT)
+    reply = await c.say(0, "!reload", timeout=20)
+    assert embed(reply)["description"].startswith("**3/3 processes on version ")
+
+    def posts() -> list[dict]:
+        return [m for m in c.stub.messages_in(NEWS_CHANNELS[2]) if not m["flags"] & FLAG_EPHEMERAL]
+
+    await c.until(lambda: posts(), what="the news post")
+    await asyncio.sleep(1.0)  # the other processes have had the reload too
+    (post,) = posts()
+    assert "DeepSeek put out a model for the fleet test." in str(post["embeds"])
+
+    for k in range(COUNT):
+        await c.ask(k, "!ask who is zhipu")
+    report = await c.say(1, "!gaps", timeout=20)
+    text = report["content"]
+    assert "   3  zhipu  e.g. “who is zhipu”" in text, text
