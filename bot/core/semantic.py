@@ -31,6 +31,9 @@ MODEL = "wordllama l2_supercat 256"
 _WEIGHTS = "weights/l2_supercat_256.safetensors"
 _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 BATCH = 1024
+STORED = np.float16
+"""how fact vectors are kept: half the memory of float32, and the ranking they
+give is the same to three decimals"""
 
 
 class ModelMissing(RuntimeError):
@@ -110,7 +113,7 @@ def fact_text(fact: Fact, kb: KnowledgeBase) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FactVectors:
-    """One row per fact, in the base's fact order."""
+    """One row per fact, in the base's fact order (float16: use `rows`)."""
 
     ids: tuple[str, ...]
     row: dict[str, int]
@@ -125,23 +128,37 @@ class FactVectors:
               cache: VectorCache | None = None) -> FactVectors:
         ids = tuple(kb.facts)
         facts = tuple(kb.facts.values())
-        matrix = np.zeros((len(ids), embedder.dim), np.float32)
+        matrix = np.empty((len(ids), embedder.dim), STORED)
+        reused: list[int] = []
+        rows: list[int] = []
         todo: list[int] = []
-        for i, (fid, fact) in enumerate(zip(ids, facts, strict=True)):
-            j = previous.row.get(fid) if previous is not None else None
-            if j is not None and previous.facts[j] is fact:
-                matrix[i] = previous.matrix[j]
-            else:
-                todo.append(i)
+        if previous is not None:
+            old_row, old_facts = previous.row, previous.facts
+            for i, (fid, fact) in enumerate(zip(ids, facts, strict=True)):
+                j = old_row.get(fid)
+                if j is not None and old_facts[j] is fact:
+                    reused.append(i)
+                    rows.append(j)
+                else:
+                    todo.append(i)
+            matrix[reused] = previous.matrix[rows]
+        else:
+            todo = list(range(len(ids)))
         if todo:
             texts = [fact_text(facts[i], kb) for i in todo]
             vectors = cache.get(texts) if cache is not None else None
             if vectors is None:
-                vectors = embedder.embed(texts)
+                vectors = np.empty((len(texts), embedder.dim), STORED)
+                for start in range(0, len(texts), BATCH * 8):
+                    vectors[start:start + BATCH * 8] = embedder.embed(texts[start:start + BATCH * 8])
                 if cache is not None:
                     cache.put(texts, vectors)
             matrix[todo] = vectors
         return cls(ids, {f: i for i, f in enumerate(ids)}, matrix, facts)
+
+    def rows(self, indexes: np.ndarray | slice) -> np.ndarray:
+        """Those rows as float32, for arithmetic (they are stored as float16)."""
+        return self.matrix[indexes].astype(np.float32)
 
 
 class VectorCache:
@@ -165,7 +182,7 @@ class VectorCache:
             vectors = np.load(self._path(texts), allow_pickle=False)
         except (OSError, ValueError):
             return None
-        if vectors.ndim != 2 or len(vectors) != len(texts) or vectors.dtype != np.float32:
+        if vectors.ndim != 2 or len(vectors) != len(texts) or vectors.dtype != STORED:
             return None
         return vectors
 
