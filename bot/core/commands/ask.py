@@ -60,7 +60,7 @@ class Tuning:
     similar_at: float = 0.6
     """meaning alone: a similarity of `similar_from` addresses nothing, one of
     `similar_at` or more addresses the predicate fully"""
-    answers_at: float = 0.5
+    answers_at: float = 0.4
     """a fact answers when its address reaches this"""
     keep_within: float = 0.15
     """further answering facts are shown while within this of the best"""
