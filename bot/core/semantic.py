@@ -57,7 +57,7 @@ class Embedder:
     """Texts to unit vectors. Deterministic: the same text, the same vector."""
 
     def __init__(self, weights: Path, tokenizer: Path) -> None:
-        self.table = load_file(str(weights))["embedding.weight"].astype(np.float32)
+        self.table = load_file(str(weights))["embedding.weight"]  # float16, as shipped
         self.tokenizer = Tokenizer.from_file(str(tokenizer))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
@@ -85,7 +85,7 @@ class Embedder:
             if not len(some):
                 continue
             starts = (np.cumsum(lengths) - lengths)[some]
-            sums = np.add.reduceat(self.table[ids], starts, axis=0)
+            sums = np.add.reduceat(self.table[ids], starts, axis=0, dtype=np.float32)
             out[start + some] = sums / lengths[some, None]
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
