@@ -128,12 +128,16 @@ class FactVectors:
               cache: VectorCache | None = None) -> FactVectors:
         ids = tuple(kb.facts)
         facts = tuple(kb.facts.values())
-        matrix = np.empty((len(ids), embedder.dim), STORED)
-        reused: list[int] = []
-        rows: list[int] = []
-        todo: list[int] = []
-        if previous is not None:
+        if previous is not None and previous.ids == ids:  # the usual reload: same facts
+            matrix = previous.matrix.copy()
+            todo = [i for i, (new, old) in enumerate(zip(facts, previous.facts, strict=True))
+                    if new is not old]
+        elif previous is not None:
+            matrix = np.empty((len(ids), embedder.dim), STORED)
             old_row, old_facts = previous.row, previous.facts
+            reused: list[int] = []
+            rows: list[int] = []
+            todo = []
             for i, (fid, fact) in enumerate(zip(ids, facts, strict=True)):
                 j = old_row.get(fid)
                 if j is not None and old_facts[j] is fact:
@@ -143,6 +147,7 @@ class FactVectors:
                     todo.append(i)
             matrix[reused] = previous.matrix[rows]
         else:
+            matrix = np.empty((len(ids), embedder.dim), STORED)
             todo = list(range(len(ids)))
         if todo:
             texts = [fact_text(facts[i], kb) for i in todo]
