@@ -105,7 +105,7 @@ def dense_ranker(engine: Engine) -> Ranker:
     vectors = engine.vectors
 
     def rank(question: str) -> tuple[list[str], float]:
-        scores = vectors.matrix @ engine.embedder.one(question)
+        scores = vectors.rows(slice(None)) @ engine.embedder.one(question)
         top = np.argsort(-scores, kind="stable")[:TOP]
         return [vectors.ids[i] for i in top], float(scores[top[0]])
 

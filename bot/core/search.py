@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from itertools import chain
 from typing import NamedTuple
+from zlib import crc32
 
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.schema import Fact
@@ -136,7 +137,9 @@ class TermIndex:
         distinct word is stemmed once, not once per fact"""
         old_chunks = previous.chunks if reuse else {}
         facts, ids = list(kb.facts.values()), list(kb.facts)
-        cuts = [i for i, fid in enumerate(ids) if not hash(fid) & _CHUNK_MASK]
+        # crc32, not hash(): the runs must end at the same ids in every process,
+        # since an index read back from the start-up cache is reused by reloads
+        cuts = [i for i, fid in enumerate(ids) if not crc32(fid.encode()) & _CHUNK_MASK]
         chunks: dict[str, _Chunk] = {}
         for start, end in zip([0, *cuts], [*cuts, len(ids)], strict=True):
             if start == end:

@@ -29,6 +29,7 @@ from bot.core.engine import Engine
 from bot.core.semantic import Embedder, VectorCache
 from bot.knowledge import Loader
 from bot.knowledge.loader import yaml_files
+from bot.shared.collector import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def start(root: Path, cache_dir: Path | None, embedder: Embedder | None = None
     path = cache_dir / f"engine-{key}.pickle" if key else None
     if path is not None and path.is_file():
         try:
-            with path.open("rb") as f:
+            with path.open("rb") as f, collector_paused():
                 loader, engine = pickle.load(f)
             if isinstance(loader, Loader) and isinstance(engine, Engine):
                 engine.embedder = embedder

@@ -25,6 +25,7 @@ from bot.core.commands import about, compare
 from bot.core.linker import STOPWORDS, Linked
 from bot.core.question import Frame, Question, Wh, answers_shape, has_evidence, parse, pure_comparison
 from bot.core.search import chinese_words, stem
+from bot.knowledge.schema import EntityKind
 from bot.shared.formats import human_join, quote_input, shorten
 from bot.shared.normalize import is_cjk
 
@@ -32,8 +33,10 @@ if TYPE_CHECKING:
     from bot.core.engine import Engine
 
 MAX_FACTS = 5
+BROAD = frozenset({EntityKind.COUNTRY, EntityKind.MARKET, EntityKind.GROUP})
+"""kinds of entity that set a scene rather than say what a question is about"""
 MAX_RELATED = 3
-FLAT_SCAN_UP_TO = 20_000
+FLAT_SCAN_UP_TO = 5_000
 """bases up to this many facts are scanned whole for meaning; beyond it, only
 the candidates that the names and words bring (scanning 100,000 vectors per
 question would take 15 ms)"""
@@ -57,7 +60,7 @@ class Tuning:
     similar_at: float = 0.6
     """meaning alone: a similarity of `similar_from` addresses nothing, one of
     `similar_at` or more addresses the predicate fully"""
-    answers_at: float = 0.5
+    answers_at: float = 0.4
     """a fact answers when its address reaches this"""
     keep_within: float = 0.15
     """further answering facts are shown while within this of the best"""
@@ -87,6 +90,15 @@ def answer(engine: Engine, question: str, tuning: Tuning = DEFAULT) -> Answer:
     q = parse(question, linked)
     asked = list(dict.fromkeys(linked.entity_ids))
     unknown = _unknown_names(engine, question, linked)
+    variants = _variants(engine, linked)
+    if variants:  # "deepseek v5": not DeepSeek, a model the base does not know
+        # and not its maker either: "when did baidu release ernie 4.0" asks of ERNIE 4.0
+        asked = [e for e in asked if not any(v in engine.family(e) for v in variants)]
+        unknown = [*variants.values(), *(u for u in unknown
+                                         if not any(u.casefold() in v.casefold()
+                                                    for v in variants.values()))]
+        if not asked:
+            return _unknown_variant(engine, question, linked, variants)
     # "阿里的qwen" names Alibaba's Qwen, not two things to compare
     distinct = [e for e in asked if not any(o != e and o in engine.family(e) for o in asked)]
     if asked and q.just_names and len(distinct) == 1:
@@ -94,7 +106,10 @@ def answer(engine: Engine, question: str, tuning: Tuning = DEFAULT) -> Answer:
     scored = rank(engine, q, asked, tuning)
     if len(distinct) >= 2 and (q.names_only or pure_comparison(q)):
         return _comparison(engine, q, distinct[:4], scored)
-    answering = _answering(scored, asked, tuning)
+    # "how much is china putting into the AI Plus plan" asks of the plan: a fact
+    # about China alone does not answer it
+    specific = [e for e in asked if engine.kb.entities[e].kind not in BROAD] or asked
+    answering = _answering(scored, specific, tuning)
     made = _maker_answer(engine, q, asked)
     if made:
         answering = [*made, *(s for s in answering if s not in made)][:MAX_FACTS]
@@ -147,7 +162,7 @@ def rank(engine: Engine, q: Question, asked: list[str], tuning: Tuning = DEFAULT
                    ) -> list[tuple[float, str, float]]:
         if not ids or not keep:
             return []
-        matrix = vectors.matrix[np.fromiter(map(vectors.row.__getitem__, ids), np.int64, len(ids))]
+        matrix = vectors.rows(np.fromiter(map(vectors.row.__getitem__, ids), np.int64, len(ids)))
         lex = np.fromiter((lexical.get(f, 0.0) for f in ids), np.float32, len(ids))
         lex = np.minimum(lex / total_idf, 1.0) if total_idf else np.zeros_like(lex)
         score = tuning.dense * (matrix @ question) + tuning.lexical * lex + boost
@@ -258,7 +273,8 @@ def _answering(scored: list[Scored], asked: list[str], tuning: Tuning) -> list[S
     the predicate, about a named entity when names were given, best first; with
     two names, the best for each before the rest."""
     bar = tuning.answers_at if asked else tuning.no_entity_at
-    good = [s for s in scored if s.fits and s.address >= bar and (s.about or not asked)]
+    good = [s for s in scored if s.fits and s.address >= bar
+            and (not asked or not s.about.isdisjoint(asked))]
     if not good:
         return []
     best = good[0].score
@@ -404,6 +420,46 @@ def _in_reading_order(engine: Engine, fact_ids: list[str]) -> tuple[FactView, ..
 
 
 # --- names the base does not know ------------------------------------------------
+
+_VERSION = re.compile(r"^(?:[a-z]{1,2})?\d{1,3}[a-z]?$")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _variants(engine: Engine, linked: Linked) -> dict[str, str]:
+    """Names followed by a version the base does not have: "ernie 4.0", "kimi k3",
+    "deepseek v5" (entity id -> the name as asked). A version the base knows is an
+    alias and was read as a whole ("qwen 2.5"), so only unknown ones are left here."""
+    found: dict[str, str] = {}
+    free = set(range(len(linked.tokens)))
+    for m in linked.mentions:
+        start = m.end - len(m.text.split())
+        free -= set(range(start, m.end))
+    for m in linked.mentions:
+        version = []
+        for i in range(m.end, min(m.end + 2, len(linked.tokens))):
+            token = linked.tokens[i]
+            if i not in free or not _VERSION.match(token) or _YEAR.match(token):
+                break
+            version.append(token)
+        if version and engine.kb.children.get(m.entity_id):
+            found[m.entity_id] = f"{engine.name(m.entity_id)} {'.'.join(version).upper()}"
+    return found
+
+
+def _unknown_variant(engine: Engine, question: str, linked: Linked,
+                     variants: dict[str, str]) -> Answer:
+    """Nothing on the version asked; the versions the base does know, offered."""
+    names = [engine.name(c) for e in variants for c in engine.family(e)[1:]
+             if engine.kb.facts_by_entity.get(c)
+             and engine.kb.entities[c].kind is not EntityKind.PERSON][:6]
+    asked = human_join([f"“{v}”" for v in variants.values()], "or")
+    summary = f"I know nothing about {asked}."
+    if names:
+        summary += f" The sources here cover {human_join(names)}."
+    return Answer(Kind.NOT_FOUND, "Nothing in the fact base on that", query=question,
+                  summary=summary, suggestions=tuple(names),
+                  unknown=tuple(variants.values()), command="ask")
+
 
 _NAMEISH = re.compile(r"\b(?:[A-Z][\w.-]*\d[\w.-]*|[A-Za-z]+-?\d[\w.]*|[A-Z][a-z]+[A-Z]\w*)\b")
 

@@ -133,3 +133,11 @@ def test_json_of_an_answer_has_an_empty_related_list(engine) -> None:
     data = json.loads(json.dumps(to_json(route(engine, "what did deepseek release"))))
     assert data["kind"] == "answer"
     assert data["related"] == [] and data["facts"]
+
+
+def test_a_version_the_base_lacks_is_not_answered_with_its_makers_facts(tmp_path) -> None:
+    answer = route(_engine(tmp_path), "when did acme release acme 9")
+    assert answer.kind is Kind.NOT_FOUND
+    assert "I know nothing about “Acme 9”" in answer.summary
+    assert "Acme One" in answer.suggestions
+    assert answer.facts == ()
