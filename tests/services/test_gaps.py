@@ -85,8 +85,9 @@ def test_report_says_what_to_add(tmp_path: Path, backend: Backend, acme: Engine)
 
     report = log.report(engine=acme)
     names = {n.name: n for n in report.unknown_names}
-    # no English words, no 4,000-letter blob; "r1", which ask says it knows nothing about
-    assert set(names) == {"kimi", "zhipu", "r1"}
+    # no English words, no 4,000-letter blob; "Acme R1", which ask says it knows nothing
+    # about, once (not again as the word "r1")
+    assert set(names) == {"kimi", "zhipu", "Acme R1"}
     assert (names["kimi"].count, names["kimi"].sample, names["kimi"].known_as) == (
         2, "is kimi any good", None)
     unanswered = [text for text, _ in report.unanswered]
@@ -102,7 +103,7 @@ def test_report_says_what_to_add(tmp_path: Path, backend: Backend, acme: Engine)
     text = render(report)
     assert max(len(line) for line in text.splitlines()) < 200  # a 4,000-character row is cut
     assert "   2  kimi  e.g. “is kimi any good”" in text
-    assert "   1  r1  e.g. “acme r1”" in text
+    assert "   1  Acme R1  e.g. “acme r1”" in text
     assert "   2  founding dates of Acme: “who founded acme”; “when was acme founded”" in text
     assert "release.acme-one: Acme put out its first model." in text
     for word in ("chips", "controls", "cutting", "hello  e.g.", "leading", "dumplings"):
