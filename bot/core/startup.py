@@ -2,9 +2,11 @@
 last time, read back instead of parsed, validated, indexed and embedded again
 (a hundred thousand facts take about ten seconds to build, one to read back).
 
-The cache file is named by a hash of the knowledge files' paths (inside the
-knowledge directory) and contents and of the code that builds the engine, so
-a changed file or a new version of the bot never meets a stale cache. A file
+The cache file is named by a hash of the knowledge directory's place, of the
+files' paths (inside it) and contents, and of the code that builds the engine,
+so a changed file or a new version of the bot never meets a stale cache, and
+the loader read back reloads from the directory it was asked for, not from a
+copy of the same files elsewhere that filled the cache first. A file
 that cannot be read back (truncated, corrupt, from an older Python) is ignored
 and replaced; it is only ever trusted when its name matches. The loader comes
 back with its parsed files, so the first reload after a cached start
@@ -38,6 +40,7 @@ _BUILT_BY = ("core", "knowledge", "shared")
 def content_key(root: Path) -> str:
     digest = hashlib.sha256()
     package = Path(bot.__file__).parent
+    digest.update(f"{root.resolve()}\0".encode())
     for sub in _BUILT_BY:
         for path in sorted((package / sub).rglob("*.py")):
             digest.update(path.read_bytes())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -149,21 +150,20 @@ def _accept(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     """What to add, from the query log; with the knowledge directory loaded, names
     the base has learnt since are marked; --out writes the weekly picture."""
-    import sqlite3
-
     from bot.services.gaps import render, weekly_series
 
-    db = args.db if args.db is not None else QueryLog.from_setting(args.settings.query_log).path
-    if db is None or not db.is_file():
-        print(f"No query log at {db or '(QUERY_LOG=off)'}: nothing recorded yet?", file=sys.stderr)
+    querylog = QueryLog.from_setting(args.db if args.db is not None else args.settings.query_log)
+    if not querylog.exists():
+        print(f"No query log at {querylog.name if querylog.enabled else '(QUERY_LOG=off)'}: "
+              "nothing recorded yet?", file=sys.stderr)
         return 1
     engine = _load_engine(args.knowledge)
     if engine is None:
         print("(names are not checked against the current base)", file=sys.stderr)
     try:
-        report = QueryLog(db).report(args.days, engine=engine)
-    except (sqlite3.Error, OSError) as exc:
-        print(f"{db}: cannot read the query log: {exc}", file=sys.stderr)
+        report = querylog.report(args.days, engine=engine)
+    except OSError as exc:  # the file, or QueryLogError: the database cannot be read
+        print(f"{querylog.name}: cannot read the query log: {exc}", file=sys.stderr)
         return 1
     print(render(report))
     if args.out is not None:
@@ -178,6 +178,17 @@ def _run(args: argparse.Namespace) -> int:
 
     settings = args.settings.model_copy(update={"knowledge_dir": args.knowledge})
     return run_bot(settings, sync_guild=args.sync_guild)
+
+
+def _cluster(args: argparse.Namespace) -> int:
+    from bot.frontends.supervisor import run_cluster
+
+    if args.settings.discord_token is None and args.child is None:
+        print("DISCORD_TOKEN is not set: put it in the environment or in .env (see "
+              ".env.example); every process of the cluster uses it.", file=sys.stderr)
+        return 2
+    return run_cluster(args.processes, args.shard_count or args.settings.shard_count,
+                       args.settings.redis_url, shlex.split(args.child) if args.child else None)
 
 
 def _start(args: argparse.Namespace) -> int:
@@ -228,9 +239,17 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     report = command("report", _report, "what to add: unknown names, unanswered questions, "
                      "disliked answers, questions per week")
     report.add_argument("--days", type=int, default=None, help="only the last N days (default: all)")
-    report.add_argument("--db", type=Path, default=None, help="query log (default: QUERY_LOG setting)")
+    report.add_argument("--db", default=None,
+                        help="query log, a file or a postgresql:// URL (default: QUERY_LOG setting)")
     report.add_argument("--out", type=Path, default=None, metavar="PATH",
                         help="also write the picture of questions per week (PNG) here")
+    cluster = sub.add_parser("cluster", help="several local bot processes on disjoint shards, "
+                                             "one Redis; restarts a crashed one")
+    cluster.add_argument("--processes", type=int, required=True, metavar="N")
+    cluster.add_argument("--shard-count", type=int, default=None, metavar="M",
+                         help="shards in all (default: SHARD_COUNT, else one per process)")
+    cluster.add_argument("--child", default=None, help=argparse.SUPPRESS)  # tests: another command
+    cluster.set_defaults(func=_cluster)
     for name, func, text in (("run", _run, "start the Discord bot"),
                              ("start", _start, "the bot with a token, else the console")):
         p = command(name, func, text)

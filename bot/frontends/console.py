@@ -118,7 +118,10 @@ def _vote(querylog: QueryLog | None, query_id: int | None, up: bool) -> str:
         return "The query log is off (QUERY_LOG=off): ratings are not kept."
     if query_id is None:
         return "Nothing to rate yet: ask something first."
-    if querylog.vote(query_id, VOTER, up):
+    counted = querylog.vote(query_id, VOTER, up)
+    if counted is None:  # the database did not answer in time
+        return "Your rating could not be saved just now: please try again in a minute."
+    if counted:
         return "Thanks, noted: it helps the maintainers improve the fact base."
     return "You have already rated this answer."
 

@@ -14,7 +14,7 @@ import re
 import stat
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -514,12 +514,9 @@ def build(files: list[ParsedFile]) -> KnowledgeBase:
         problems.append(Problem(".", "no .yaml files found in the knowledge directory"))
     if problems:
         raise KnowledgeError(problems)
-    digest = hashlib.sha256()
-    for f in sorted(files, key=lambda f: f.rel):
-        # the path inside the knowledge directory, not the directory's own name:
-        # the same files anywhere are the same version
-        inside = f.rel.partition("/")[2] or f.rel
-        digest.update(f"{inside}\0{f.digest}\n".encode())
+    # the path inside the knowledge directory, not the directory's own name:
+    # the same files anywhere are the same version
+    version = content_version((f.rel.partition("/")[2] or f.rel, f.digest) for f in files)
     freeze = MappingProxyType
     return KnowledgeBase(
         sources=freeze(sources),
@@ -530,8 +527,17 @@ def build(files: list[ParsedFile]) -> KnowledgeBase:
         facts_by_source=freeze({k: tuple(v) for k, v in by_source.items()}),
         children=freeze({k: tuple(v) for k, v in children.items()}),
         locations=freeze(locations),
-        version=digest.hexdigest(),
+        version=version,
     )
+
+
+def content_version(files: Iterable[tuple[str, str]]) -> str:
+    """The version of a fact base from (path inside the knowledge directory, sha256 of the
+    bytes) pairs: what another process checks a bundle of the files against."""
+    digest = hashlib.sha256()
+    for inside, file_digest in sorted(files):
+        digest.update(f"{inside}\0{file_digest}\n".encode())
+    return digest.hexdigest()
 
 
 def yaml_files(root: Path) -> list[Path]:

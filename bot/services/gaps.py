@@ -157,12 +157,15 @@ class Report:
     by_front_end: dict[str, int] = field(default_factory=dict)
     most_disliked: list[Voted] = field(default_factory=list)
     weeks: list[Week] = field(default_factory=list)
+    not_logged: int = 0
+    """answers never logged because the database stayed down (bot.services.querylog)"""
 
 
 def build(entries: Iterable[Entry], days: int | None = None, engine: Engine | None = None,
-          limit: int = 10) -> Report:
+          limit: int = 10, not_logged: int = 0) -> Report:
     """The report of these entries (oldest first); with `engine`, the current base
-    says which names it knows since and what the disliked answers' facts say."""
+    says which names it knows since and what the disliked answers' facts say.
+    `not_logged`: how many more answers the log lost, for the headline."""
     entries = list(entries)
     questions = [e for e in entries if e.is_question]
     outcomes = Counter(e.outcome for e in questions)
@@ -179,7 +182,7 @@ def build(entries: Iterable[Entry], days: int | None = None, engine: Engine | No
         by_command=dict(_ranked(Counter(e.command for e in entries))),
         by_front_end=dict(_ranked(Counter(e.front_end for e in entries))),
         most_disliked=_disliked(entries, engine, limit),
-        weeks=_weeks(questions))
+        weeks=_weeks(questions), not_logged=not_logged)
 
 
 def _ranked(counts: Counter) -> list[tuple[str, int]]:
@@ -253,7 +256,9 @@ def render(report: Report) -> str:
     period = f"the last {plural(report.days, 'day')}" if report.days is not None else "all time"
     out = [f"Query report, {period}: {plural(report.total, 'query', 'queries')} "
            f"({report.answered} answered, {report.unanswered_count} unanswered, "
-           f"{report.not_found} not found)"]
+           f"{report.not_found} not found)"
+           + (f", {report.not_logged:,} more not logged: the database was down"
+              if report.not_logged else "")]
 
     def section(title: str, lines: list[str]) -> None:
         out.extend(["", title])

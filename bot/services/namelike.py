@@ -106,7 +106,8 @@ def left_out(engine: Engine, answer: Answer) -> tuple[str, ...]:
         return ()
     linked = engine.linker.link(answer.query)
     capitals = capitalised(answer.query)
-    reported = {w for name in answer.unknown for w in name.split()}
+    # "Acme R1", as ask reports a version the base lacks, covers the free word "r1"
+    reported = {w for name in answer.unknown for w in normalize(name).split()}
     return tuple(dict.fromkeys(
         w for w in linked.free
         if not is_cjk(w) and w not in COMMAND_NAMES and w not in reported

@@ -6,80 +6,54 @@ Privacy: no user id or name is ever stored. Feedback votes store only an HMAC of
 a voter key under a random salt kept in the database, enough to allow one vote
 per person per answer and nothing more.
 
-Robustness: the log is a side show. If the database cannot be opened or written
-(read-only, corrupt, missing directory), `record` and `vote` log one warning and
-the log carries on disabled; answering is never affected.
+Where: QUERY_LOG is a SQLite file (querylog_sqlite, the default), a PostgreSQL
+URL shared by a fleet of processes (querylog_postgres), or `off`.
 
-Threading: plain sqlite3 behind a lock, so any thread may call the sync methods;
-async callers use the `a*` wrappers, which run them with asyncio.to_thread.
+Never delaying an answer: `record` only chooses the entry's id and puts the
+entry in a bounded queue; one background thread per log writes the queue in
+order. When the database fails (down, locked, read-only, corrupt) the writer
+keeps the entries and retries with exponential backoff, warning once per
+outage; it drops entries, and counts them, only when the queue is full because
+the database stayed down. The count reaches the report (bot.services.gaps,
+built from the log's entries the same way on every backend). Votes go through the
+same queue, so a vote follows the answer it is about, and wait for their
+outcome only briefly (the 3-second interaction deadline).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
-import hashlib
-import hmac
-import json
 import logging
+import random
 import re
 import secrets
-import sqlite3
 import threading
-from collections.abc import Sequence
+import time
+import weakref
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from bot.core import Answer, Engine
-from bot.services.gaps import Entry, Report, build
+from bot.services import gaps
 from bot.services.namelike import ANSWERED_NOTHING, left_out
+from bot.services.querylog_model import MAX_ID, Entry, QueryLogError, Store, StoreDown
+from bot.services.querylog_sqlite import SqliteStore
+from bot.shared.formats import plural
+from bot.shared.logtarget import OFF, is_off, is_postgres
 from bot.shared.normalize import key, normalize
+
+__all__ = ["QueryLog", "QueryLogError", "alog_answer", "log_answer", "scrub"]
 
 log = logging.getLogger(__name__)
 
 FrontEnd = Literal["slash", "prefix", "dm", "mention", "console", "cli"]
-DISABLED = frozenset({"", "off", "none", "false", "0"})
-TAKEN_WINDOW = dt.timedelta(minutes=5)
+_T = TypeVar("_T")
 _DISCORD_MENTION_RE = re.compile(r"<(?:@[!&]?|#)\d+>")
-
-# Append only: each string is one schema version; PRAGMA user_version counts how
-# many have been applied. Never edit an applied one: add another.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE queries (
-        id INTEGER PRIMARY KEY,
-        at TEXT NOT NULL,                -- UTC, ISO 8601, milliseconds
-        front_end TEXT NOT NULL,
-        command TEXT NOT NULL,
-        query TEXT NOT NULL,
-        normalized TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        entities TEXT NOT NULL,          -- JSON list of entity ids
-        unknown TEXT NOT NULL,           -- JSON list of names the base does not know
-        suggestions TEXT NOT NULL,       -- JSON list of entity ids offered
-        took_suggestion TEXT,            -- entity id taken from the previous did-you-mean
-        version TEXT NOT NULL,
-        latency_ms REAL NOT NULL
-    );
-    CREATE INDEX queries_at ON queries (at);
-    CREATE INDEX queries_front_end ON queries (front_end, id);
-    CREATE TABLE votes (
-        query_id INTEGER NOT NULL REFERENCES queries (id) ON DELETE CASCADE,
-        voter_hash TEXT NOT NULL,
-        up INTEGER NOT NULL,
-        at TEXT NOT NULL,
-        UNIQUE (query_id, voter_hash)
-    );
-    """,
-    """
-    -- JSON list of the ids of the facts the answer showed
-    ALTER TABLE queries ADD COLUMN facts TEXT NOT NULL DEFAULT '[]';
-    -- JSON list of the names of the question the answer left out
-    ALTER TABLE queries ADD COLUMN dropped TEXT NOT NULL DEFAULT '[]';
-    """,
-)
 
 
 def _now() -> dt.datetime:
@@ -88,113 +62,311 @@ def _now() -> dt.datetime:
 
 def scrub(text: str) -> str:
     """A question may @mention someone: `<@1234>` is a user id, so it goes."""
-    return _DISCORD_MENTION_RE.sub("@someone", text)
+    return _DISCORD_MENTION_RE.sub("@someone", _storable(text))
 
 
-def _iso(at: dt.datetime) -> str:
-    """One fixed format, so that times compare correctly as strings in SQL."""
-    return at.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+def _storable(text: str) -> str:
+    """Text any database holds: no NUL (PostgreSQL text cannot), no lone surrogate
+    (a JSON `\\ud800` escape decodes to one; it cannot be encoded as UTF-8)."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
-def migrate(conn: sqlite3.Connection, migrations: Sequence[str] | None = None) -> int:
-    """Apply the migrations this database has not had yet, each in its own
-    transaction with its version bump; BEGIN IMMEDIATE makes two processes
-    opening a new database at once apply them once. Returns the version."""
-    migrations = MIGRATIONS if migrations is None else migrations
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        for number, sql in enumerate(migrations[version:], start=version + 1):
-            for statement in _statements(sql):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number}")
-            version = number
-        conn.execute("COMMIT")
-    except BaseException:
-        _rollback(conn)
-        raise
-    return version
+class IdSource:
+    """Entry ids chosen without asking the database, so that the answer and its
+    vote buttons go out at once: milliseconds since 2025 in the high bits, 22
+    random bits below. Two processes clash only by drawing the same 22 bits in
+    the same millisecond (one chance in four million for two entries logged in
+    that millisecond); one process never repeats itself and counts upwards, so
+    its entries keep their order."""
+
+    EPOCH_MS = 1_735_689_600_000  # 2025-01-01T00:00:00Z
+
+    def __init__(self) -> None:
+        self._last = 0
+        self._lock = threading.Lock()
+
+    def next(self) -> int:
+        with self._lock:
+            ms = time.time_ns() // 1_000_000 - self.EPOCH_MS
+            candidate = max((ms << 22) | secrets.randbits(22), self._last + 1)
+            self._last = candidate
+            return candidate
 
 
-def _rollback(conn: sqlite3.Connection) -> None:
-    """Some errors (disk full, I/O) have already rolled back: don't mask them."""
-    if conn.in_transaction:
-        conn.execute("ROLLBACK")
+@dataclass(frozen=True, slots=True)
+class LogStats:
+    """How the log is doing in this process (QueryLog.stats()), for monitoring."""
+
+    backend: str
+    written: int
+    waiting: int
+    dropped: int
+    """entries not logged because the queue was full while the database was down"""
+    refused: int
+    """entries the database refused one by one (text it cannot hold, an id clash)"""
+    retries: int
+    down_since: float | None
+    """time.time() when the current outage began, None while the database answers"""
+    last_error: str | None
 
 
-def _statements(sql: str) -> list[str]:
-    """Split a migration into statements (executescript would commit on its own)."""
-    statements, current = [], ""
-    for line in sql.splitlines(keepends=True):
-        current += line
-        if sqlite3.complete_statement(current):
-            statements.append(current.strip())
-            current = ""
-    if current.strip():
-        statements.append(current.strip())
-    return statements
+class _Vote:
+    """A vote waiting in the queue; its caller waits a little for the outcome."""
+
+    __slots__ = ("done", "query_id", "result", "state", "up", "voter_key")
+
+    def __init__(self, query_id: int, voter_key: str, up: bool) -> None:
+        self.query_id, self.voter_key, self.up = query_id, voter_key, up
+        self.state: Literal["waiting", "running"] = "waiting"
+        self.result: bool | None = None
+        self.done = threading.Event()
+
+
+class _Writer:
+    """The queue and the thread that writes it. It holds no reference to its
+    QueryLog, so a log nobody uses any more is collected and its writer closed."""
+
+    def __init__(self, open_store: Callable[[], Store], name: str, *, capacity: int,
+                 backoff: tuple[float, float]) -> None:
+        self._open_store = open_store
+        self.name = name
+        self.capacity = capacity
+        self.backoff = backoff
+        self._items: deque[Entry | _Vote] = deque()
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._closing = False
+        self._abandon = False
+        self.written = self.dropped = self.refused = self.retries = 0
+        self._untold = 0  # dropped entries the database has not been told of yet
+        self.down_since: float | None = None
+        self.last_error: str | None = None
+
+    # --- callers' side: never waits for the database -----------------------
+
+    def put(self, item: Entry | _Vote) -> bool:
+        with self._cond:
+            if self._closing:
+                return False
+            if len(self._items) >= self.capacity:
+                if isinstance(item, Entry):
+                    self.dropped += 1
+                    self._untold += 1
+                    if self.dropped == 1 or self.dropped % 1000 == 0:
+                        log.warning("query log %s: %s dropped: the queue is full, the database "
+                                    "still down (%s)", self.name, plural(self.dropped, "entry", "entries"),
+                                    self.last_error or "no answer yet")
+                return False
+            self._items.append(item)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name=f"querylog {self.name}",
+                                                daemon=True)
+                self._thread.start()
+            self._cond.notify_all()
+            return True
+
+    def wait_vote(self, vote: _Vote, timeout: float) -> bool | None:
+        """The vote's outcome, or None when the database did not give it in time."""
+        if vote.done.wait(timeout):
+            return vote.result
+        with self._cond:
+            if vote.state == "waiting":  # never started (the queue is stuck): take it back
+                if vote in self._items:
+                    self._items.remove(vote)
+                return None
+        # under way: the voter is told "try later" even if it lands a moment after
+        return vote.result if vote.done.wait(0.5) else None
+
+    def flush(self, timeout: float) -> bool:
+        """Wait until everything queued so far is written; False on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._items or self._abandon,
+                                       max(0.0, deadline - time.monotonic())) and not self._items
+
+    def close(self, timeout: float) -> None:
+        """Write what is queued for at most `timeout` seconds, then stop; what is
+        left is dropped, counted and warned about."""
+        with self._cond:
+            self._closing = True
+            self._cond.notify_all()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        with self._cond:
+            self._abandon = True
+            left = sum(isinstance(i, Entry) for i in self._items)
+            for item in self._items:
+                if isinstance(item, _Vote):
+                    item.done.set()
+            self._items.clear()
+            self._cond.notify_all()
+        if left:
+            self.dropped += left
+            log.warning("query log %s: %s not logged at exit: %s", self.name,
+                        plural(left, "entry", "entries"), self.last_error or "the database is slow")
+        if thread is not None:
+            thread.join(min(timeout, 0.5))  # a daemon: exit need not wait for a stuck connect
+
+    def stats(self, backend: str) -> LogStats:
+        with self._cond:
+            return LogStats(backend, self.written, len(self._items), self.dropped, self.refused,
+                            self.retries, self.down_since, self.last_error)
+
+    def untold(self) -> int:
+        with self._cond:
+            return self._untold
+
+    # --- the writer thread --------------------------------------------------
+
+    def _next_batch(self) -> list[Entry] | _Vote | None:
+        """The entries at the head of the queue (up to 200), or the vote there;
+        they stay queued until written. None: closed and nothing left."""
+        with self._cond:
+            while not self._items and not self._closing:
+                self._cond.wait()
+            if self._abandon or not self._items:
+                return None
+            head = self._items[0]
+            if isinstance(head, _Vote):
+                head.state = "running"
+                return head
+            batch: list[Entry] = []
+            for item in self._items:
+                if not isinstance(item, Entry) or len(batch) == 200:
+                    break
+                batch.append(item)
+            return batch
+
+    def _run(self) -> None:
+        store: Store | None = None
+        delay = self.backoff[0]
+        while (batch := self._next_batch()) is not None:
+            refused = 0
+            try:
+                store = store or self._open_store()
+                if isinstance(batch, _Vote):
+                    batch.result = store.vote(batch.query_id, batch.voter_key, batch.up)
+                else:
+                    refused = store.write(batch)
+            except StoreDown as exc:
+                self._failed(exc)
+                if isinstance(batch, _Vote):  # one try: its voter is waiting, to be told "later"
+                    self._done(batch, 0, answered=False)
+                with self._cond:  # back off, with jitter so a fleet does not come back at once
+                    self._cond.wait_for(lambda: self._abandon, delay * random.uniform(0.5, 1.0))
+                delay = min(delay * 2, self.backoff[1])
+                continue
+            except Exception:  # a bug, not the database: never kill the thread
+                log.exception("query log %s: unexpected error", self.name)
+                refused = len(batch) if isinstance(batch, list) else 0
+            delay = self.backoff[0]
+            self._done(batch, refused)
+            if store is not None:
+                self._tell_dropped(store)
+        if store is not None:
+            store.close()
+
+    def _tell_dropped(self, store: Store) -> None:
+        """Once the database answers again, it learns how many entries were lost."""
+        if untold := self.untold():
+            try:
+                store.add_dropped(untold, _now())
+            except StoreDown:
+                return  # next time
+            with self._cond:
+                self._untold -= untold
+
+    def _failed(self, exc: StoreDown) -> None:
+        with self._cond:
+            self.retries += 1
+            self.last_error = str(exc)
+            first = self.down_since is None
+            if first:
+                self.down_since = time.time()
+        if first:
+            log.warning("query log %s unavailable, retrying in the background: %s", self.name, exc)
+
+    def _done(self, batch: list[Entry] | _Vote, refused: int, *, answered: bool = True) -> None:
+        with self._cond:
+            if isinstance(batch, _Vote):
+                self._items.popleft()
+                batch.done.set()
+            else:
+                for _ in batch:
+                    self._items.popleft()
+                self.written += len(batch) - refused
+                self.refused += refused
+            back = None
+            if answered:
+                back, self.down_since = self.down_since, None
+            self._cond.notify_all()
+        if refused:
+            log.warning("query log %s refused %s", self.name, plural(refused, "entry", "entries"))
+        if back is not None:
+            log.warning("query log %s available again after %.0f s (%s dropped so far)", self.name,
+                        time.time() - back, plural(self.dropped, "entry", "entries"))
 
 
 class QueryLog:
-    """The query log at `path`; `QueryLog(None)` is a disabled log that records nothing.
+    """The query log at `target` (a SQLite path or a postgresql:// URL);
+    `QueryLog(None)` is a disabled log that records nothing.
 
-    Nothing touches the disk until the first call, so building one is free and
-    a bot that is never asked anything creates no file.
+    Nothing touches the database until the first entry, so building one is free
+    and a bot that is never asked anything creates no file.
     """
 
-    def __init__(self, path: Path | str | None) -> None:
-        self.path = Path(path) if path is not None else None
-        self._conn: sqlite3.Connection | None = None
-        self._lock = threading.Lock()
-        self._failed = False
-        self._salt = b""
+    CAPACITY = 10_000
+    BACKOFF = (0.25, 15.0)
+    VOTE_TIMEOUT = 2.0
+    """seconds a vote waits for the database: Discord wants a reply within 3"""
+    CLOSE_TIMEOUT = 3.0
+    """seconds spent at exit writing what is still queued"""
+
+    def __init__(self, target: Path | str | None, *, capacity: int = CAPACITY,
+                 backoff: tuple[float, float] = BACKOFF, vote_timeout: float = VOTE_TIMEOUT) -> None:
+        self.url: str | None = None
+        self.path: Path | None = None
+        if target is not None and is_postgres(str(target)):
+            # psycopg is loaded only by a log that uses it
+            from bot.services.querylog_postgres import PostgresStore, describe
+
+            self.url = str(target).strip()
+            self.name, self.backend = describe(self.url), "postgresql"
+            self._open: Callable[[], Store] = partial(PostgresStore, self.url)
+        else:
+            self.path = Path(target) if target is not None else None
+            self.name, self.backend = str(self.path or OFF), "sqlite"
+            self._open = partial(SqliteStore, self.path or "")
+        self.vote_timeout = vote_timeout
+        self._ids = IdSource()
+        self._writer = _Writer(self._open, self.name, capacity=capacity, backoff=backoff)
+        # At exit (or when this log is collected) write what is queued, briefly.
+        self._finalizer = weakref.finalize(self, self._writer.close, self.CLOSE_TIMEOUT)
 
     @classmethod
-    def from_setting(cls, value: str) -> QueryLog:
-        """Settings.query_log: a path, or `off` to disable."""
-        return cls(None if value.strip().casefold() in DISABLED else value)
+    def from_setting(cls, value: str, **options) -> QueryLog:
+        """Settings.query_log: a path, a postgresql:// URL, or `off`."""
+        return cls(None if is_off(value) else value, **options)
 
     @property
     def enabled(self) -> bool:
-        return self.path is not None and not self._failed
+        return self.url is not None or self.path is not None
 
-    # --- connection -----------------------------------------------------
+    def exists(self) -> bool:
+        """Whether there may be something to report (a SQLite file that is there)."""
+        return self.enabled and self._open().exists()
 
-    def _connect(self) -> sqlite3.Connection:
-        if self._conn is None:
-            assert self.path is not None
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=2.0, isolation_level=None,
-                                   check_same_thread=False)
-            try:
-                conn.execute("PRAGMA foreign_keys = ON")
-                migrate(conn)
-                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('voter_salt', ?)",
-                             (secrets.token_hex(32),))
-                row = conn.execute("SELECT value FROM meta WHERE key = 'voter_salt'").fetchone()
-                self._salt = bytes.fromhex(row[0])
-            except BaseException:
-                conn.close()
-                raise
-            self._conn = conn
-        return self._conn
+    def stats(self) -> LogStats:
+        return self._writer.stats(self.backend)
 
-    def _give_up(self, exc: BaseException) -> None:
-        """The first failure disables the log for good, with one warning: a
-        broken log must not flood the logs or slow every answer down."""
-        if not self._failed:
-            log.warning("query log %s disabled: %s", self.path, exc)
-        self._failed = True
-        if self._conn is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._conn.close()
-            self._conn = None
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until everything recorded so far is written (tests, report)."""
+        return self._writer.flush(timeout)
 
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+    def close(self, timeout: float = CLOSE_TIMEOUT) -> None:
+        self._finalizer.detach()
+        self._writer.close(timeout)
 
     # --- writing --------------------------------------------------------
 
@@ -203,8 +375,9 @@ class QueryLog:
                suggestions: Sequence[str] = (), facts: Sequence[str] = (),
                dropped: Sequence[str] = (), version: str = "", latency_ms: float = 0.0,
                at: dt.datetime | None = None) -> int | None:
-        """Store one query; returns its row id (for feedback buttons), or None when
-        the log is off or broken. Never raises for a database problem.
+        """Queue one query and return its id (for feedback buttons) at once; None
+        when the log is off, or full because the database stayed down. Never
+        raises for a database problem and never waits for the database.
 
         `entities` and `suggestions` are entity ids, `facts` the ids of the facts
         the answer showed, `dropped` the names of the question it left out. A
@@ -214,97 +387,62 @@ class QueryLog:
         """
         if not self.enabled:
             return None
-        at = at or _now()
         query = scrub(query)
-        with self._lock:
-            if self._failed:
-                return None
-            try:
-                conn = self._connect()
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    took = self._taken(conn, front_end, entities, at)
-                    cursor = conn.execute(
-                        "INSERT INTO queries (at, front_end, command, query, normalized, kind, "
-                        "entities, unknown, suggestions, took_suggestion, version, latency_ms, "
-                        "facts, dropped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (_iso(at), str(front_end), command, query, normalize(query), str(kind),
-                         json.dumps(list(entities)), json.dumps(list(unknown), ensure_ascii=False),
-                         json.dumps(list(suggestions)), took, version, round(latency_ms, 3),
-                         json.dumps(list(facts)), json.dumps(list(dropped), ensure_ascii=False)))
-                    conn.execute("COMMIT")
-                except BaseException:
-                    _rollback(conn)
-                    raise
-                return cursor.lastrowid
-            except (sqlite3.Error, OSError, ValueError) as exc:
-                self._give_up(exc)
-                return None
+        entry = Entry(self._ids.next(), at or _now(), str(front_end), command, query,
+                      normalize(query), str(kind), tuple(map(_storable, entities)),
+                      tuple(map(_storable, unknown)), tuple(map(_storable, suggestions)),
+                      version, latency_ms, tuple(map(_storable, facts)),
+                      tuple(map(_storable, dropped)))
+        return entry.id if self._writer.put(entry) else None
 
-    @staticmethod
-    def _taken(conn: sqlite3.Connection, front_end: str, entities: Sequence[str],
-               at: dt.datetime) -> str | None:
-        if not entities:
-            return None
-        row = conn.execute("SELECT kind, at, suggestions FROM queries WHERE front_end = ? "
-                           "ORDER BY id DESC LIMIT 1", (str(front_end),)).fetchone()
-        if row is None or row[0] not in ANSWERED_NOTHING or row[1] < _iso(at - TAKEN_WINDOW):
-            return None
-        offered = set(json.loads(row[2]))
-        return next((e for e in entities if e in offered), None)
-
-    def vote(self, query_id: int, voter_key: str, up: bool) -> bool:
-        """One vote per person per answer: the first vote counts and a second one
-        (either way) is refused with False, as is a vote on an unknown query or
-        when the log is off or broken. Only a salted HMAC of voter_key is kept."""
-        if not self.enabled:
+    def vote(self, query_id: int, voter_key: str, up: bool) -> bool | None:
+        """One vote per person per answer: True when counted; False when refused
+        (a second vote either way, the log off, an id no log could hold); None when
+        it cannot be saved now: the database did not answer within vote_timeout, or
+        has no such answer (yet: another process may still be writing it). Only a
+        salted HMAC of voter_key is kept."""
+        if not self.enabled or not 0 < query_id <= MAX_ID:
             return False
-        with self._lock:
-            if self._failed:
-                return False
-            try:
-                conn = self._connect()
-                voter = hmac.new(self._salt, voter_key.encode(), hashlib.sha256).hexdigest()
-                try:
-                    cursor = conn.execute(
-                        "INSERT INTO votes (query_id, voter_hash, up, at) VALUES (?, ?, ?, ?) "
-                        "ON CONFLICT (query_id, voter_hash) DO NOTHING",
-                        (query_id, voter, int(up), _iso(_now())))
-                except sqlite3.IntegrityError:  # no such query
-                    return False
-                return cursor.rowcount == 1
-            except (sqlite3.Error, OSError, ValueError) as exc:
-                self._give_up(exc)
-                return False
+        vote = _Vote(query_id, voter_key, up)
+        if not self._writer.put(vote):
+            return None
+        return self._writer.wait_vote(vote, self.vote_timeout)
 
-    async def avote(self, query_id: int, voter_key: str, up: bool) -> bool:
+    async def avote(self, query_id: int, voter_key: str, up: bool) -> bool | None:
         return await asyncio.to_thread(self.vote, query_id, voter_key, up)
 
     # --- reading --------------------------------------------------------
 
-    def entries(self, days: int | None = None) -> list[Entry]:
+    def _read(self, read: Callable[[Store], _T]) -> _T:
+        """`read` on a fresh connection, after this process's own entries if it can
+        write them in time. Unlike record, this raises QueryLogError (an OSError)
+        when the database cannot be read: it is a maintainer's tool."""
+        self.flush(self.vote_timeout)
+        store = self._open()
+        try:
+            return read(store)
+        except StoreDown as exc:
+            raise QueryLogError(str(exc)) from None
+        finally:
+            store.close()
+
+    def entries(self, days: int | None = None) -> list[gaps.Entry]:
         """Every query of the last `days` days (all when None), oldest first, with
-        its votes. Unlike record, this raises sqlite3.Error/OSError: it is a
-        maintainer's tool."""
-        if self.path is None:
+        its votes, from the shared log: every process's entries."""
+        if not self.enabled:
             return []
-        since = _iso(_now() - dt.timedelta(days=days)) if days is not None else ""
-        with self._lock:
-            rows = self._connect().execute(
-                "SELECT q.id, q.at, q.front_end, q.command, q.query, q.normalized, q.kind, "
-                "q.entities, q.unknown, q.suggestions, q.took_suggestion, q.facts, q.dropped, "
-                "coalesce(sum(v.up), 0), coalesce(sum(1 - v.up), 0) "
-                "FROM queries AS q LEFT JOIN votes AS v ON v.query_id = q.id "
-                "WHERE q.at >= ? GROUP BY q.id ORDER BY q.id", (since,)).fetchall()
-        return [Entry(r[0], dt.datetime.fromisoformat(r[1]), *r[2:7],
-                      *(tuple(json.loads(v)) for v in r[7:10]), r[10],
-                      *(tuple(json.loads(v)) for v in r[11:13]), r[13], r[14]) for r in rows]
+        return self._read(lambda store: store.entries(days))
 
     def report(self, days: int | None = None, limit: int = 10,
-               engine: Engine | None = None) -> Report:
-        """The maintainers' report (bot/services/gaps.py); with `engine`, the
-        current base says which names it has learnt since."""
-        return build(self.entries(days), days, engine, limit)
+               engine: Engine | None = None) -> gaps.Report:
+        """The maintainers' report (bot.services.gaps) of the last `days` days (all
+        time when None); with `engine`, the current base says which names it has
+        learnt since. It counts the entries lost while the database was down:
+        those every process told the database of, and this one's not told yet."""
+        if not self.enabled:
+            return gaps.Report(days)
+        entries, lost = self._read(lambda store: (store.entries(days), store.not_logged(days)))
+        return gaps.build(entries, days, engine, limit, lost + self._writer.untold())
 
 
 def log_answer(querylog: QueryLog | None, front_end: FrontEnd | str, answer: Answer,
@@ -333,7 +471,9 @@ def log_answer(querylog: QueryLog | None, front_end: FrontEnd | str, answer: Ans
 
 async def alog_answer(querylog: QueryLog | None, front_end: FrontEnd | str, answer: Answer,
                       engine: Engine, latency_ms: float) -> int | None:
-    """log_answer off the event loop, for the Discord side."""
+    """log_answer for the Discord side. Recording only queues, but finding the
+    names an answer left out links the question again (and loads the dictionaries
+    the first time): that runs in a thread, off the event loop."""
     if querylog is None or not querylog.enabled:
         return None
     return await asyncio.to_thread(log_answer, querylog, front_end, answer, engine, latency_ms)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.shared.logtarget import query_log_target
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,10 +35,14 @@ class Settings(BaseSettings):
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     log_level: str = "INFO"
     shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = None
+    """the shards of SHARD_COUNT this process runs (`0,2`, `0-3`); unset: all of them"""
+    redis_url: str | None = None
+    """shared state for several processes (bot.services.fleet); unset: one process, as before"""
     cache_dir: Path | None = PROJECT_ROOT / "data" / "cache"
     """where the start-up cache lives (bot.core.startup); `off`: build on every start"""
     query_log: str = "data/queries.sqlite3"
-    """SQLite file of anonymous query statistics (bot.services.querylog); `off` disables it"""
+    """anonymous query statistics (bot.services.querylog): a SQLite file, a postgresql:// URL, or `off`"""
 
     @field_validator("maintainer_user_ids", "maintainer_role_ids", mode="before")
     @classmethod
@@ -43,6 +50,37 @@ class Settings(BaseSettings):
         """Accept `1,2,3` (what people write in .env) as well as a list."""
         if isinstance(value, str):
             return frozenset(int(v) for v in value.replace(" ", ",").split(",") if v)
+        return value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_list(cls, value: object, info: ValidationInfo) -> object:
+        """`0,2` or `0-3` (ranges included) as well as a list; each below SHARD_COUNT."""
+        if value is None or "shard_count" not in info.data:
+            return None  # unset, or SHARD_COUNT itself is wrong and says so
+        count = info.data["shard_count"]
+        if count is None:
+            raise PydanticCustomError("shard_ids", "needs SHARD_COUNT: set how many shards the "
+                                      "whole bot has, e.g. SHARD_COUNT=4 with SHARD_IDS=0-1")
+        if isinstance(value, str):
+            ids: list[int] = []
+            for part in value.replace(" ", "").split(","):
+                first, dash, last = part.partition("-")
+                if not (first.isdigit() and (not dash or last.isdigit())):
+                    raise PydanticCustomError("shard_ids", "use numbers and ranges, e.g. 0,2 or 0-3")
+                ids.extend(range(int(first), int(last or first) + 1))
+            value = ids
+        ids = sorted(set(value))  # type: ignore[call-overload]
+        if not ids or ids[-1] >= count:
+            raise PydanticCustomError("shard_ids", "each shard id must be from 0 to SHARD_COUNT - 1 "
+                                      "({last})", {"last": count - 1})
+        return tuple(ids)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise PydanticCustomError("redis_url", "must start with redis://, rediss:// or unix://")
         return value
 
     @classmethod
@@ -65,3 +103,12 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_token_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("query_log")
+    @classmethod
+    def _query_log_target(cls, value: str) -> str:
+        """`QUERY_LOG=on` must not quietly log to a file named `on`."""
+        try:
+            return query_log_target(value)
+        except ValueError as exc:
+            raise PydanticCustomError("query_log", str(exc)) from None

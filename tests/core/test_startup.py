@@ -50,3 +50,16 @@ def test_a_reload_after_a_cached_start_sees_the_change(tmp_path) -> None:
     assert new.kb.facts["release.acme-one"].statement == "Acme launched Acme One."
     # the unchanged file was not parsed again: the cached loader knew it
     assert new.kb.sources["src-a"] is engine.kb.sources["src-a"]
+
+
+def test_a_copy_of_the_same_files_reloads_from_its_own_directory(tmp_path) -> None:
+    """Two directories with the same files and one cache: the loader that comes back
+    for the second reads the second, so its edits are seen on reload."""
+    cache = tmp_path / "cache"
+    startup.start(write_base(tmp_path / "one"), cache)
+    second = write_base(tmp_path / "two")
+    loader, engine = startup.start(second, cache)
+    (second / "facts" / "main.yaml").write_text(
+        FACTS.replace("Acme put out its first model.", "Acme launched Acme One."), encoding="utf-8")
+    new = Engine(loader.load(), previous=engine)
+    assert new.kb.facts["release.acme-one"].statement == "Acme launched Acme One."

@@ -236,8 +236,10 @@ class RestMixin:
     # -- login / gateway / users -----------------------------------------------------------
 
     async def _get_gateway(self: DiscordStub, request: web.Request) -> web.Response:
-        limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return json_response({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
+        limit = {"total": 1000, "remaining": 999, "reset_after": 0,
+                 "max_concurrency": self.max_concurrency}
+        return json_response({"url": self.gateway_url, "shards": self.shard_count,
+                              "session_start_limit": limit})
 
     async def _get_me(self: DiscordStub, request: web.Request) -> web.Response:
         return json_response(self.bot_user)

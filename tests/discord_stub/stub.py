@@ -76,8 +76,9 @@ class DiscordStub(GatewayMixin, RestMixin):
         await stub.close()
 
     Create it inside the running event loop (its asyncio primitives bind to it). It serves one
-    bot connection at a time; build the world (add_guild/add_dm_channel) before running_bot,
-    since guilds are announced at IDENTIFY (or use ``announce_guild`` afterwards).
+    session per shard, from one bot or several processes (see gateway.py); build the world
+    (add_guild/add_dm_channel) before running_bot, since guilds are announced at IDENTIFY (or
+    use ``announce_guild`` afterwards).
     """
 
     def __init__(
@@ -234,7 +235,8 @@ class DiscordStub(GatewayMixin, RestMixin):
 
     async def announce_guild(self, guild_id: int, *, timeout: float = 5.0) -> None:
         """Dispatch GUILD_CREATE for a guild added while the bot runs (the bot "joins" it)."""
-        await self.dispatch("GUILD_CREATE", self.guild_payload(guild_id), timeout=timeout)
+        await self.dispatch("GUILD_CREATE", self.guild_payload(guild_id), timeout=timeout,
+                            shard=self.shard_of({"guild_id": guild_id}))
 
     async def set_overwrite(
         self, channel_id: int, target_id: int, *, allow: int = 0, deny: int = 0,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import sqlite3
 from pathlib import Path
 
@@ -17,8 +16,10 @@ from bot.knowledge import load
 from bot.output.pictures.draw import png_size
 from bot.services.gaps import render, what_asked
 from bot.services.namelike import is_name
-from bot.services.querylog import MIGRATIONS, QueryLog, log_answer
+from bot.services.querylog import QueryLog, log_answer
+from bot.services.querylog_sqlite import MIGRATIONS
 from tests.knowledge.fixtures import ENTITIES, write_base
+from tests.services.conftest import Backend
 
 KIMI = ENTITIES + """\
   - id: kimi
@@ -68,8 +69,9 @@ def test_questions_are_grouped_by_what_they_ask(question: str, what: str | None)
     assert what_asked(question) == what
 
 
-def test_report_says_what_to_add(tmp_path: Path, base: Path, acme: Engine) -> None:
-    log = QueryLog(tmp_path / "q.sqlite3")
+def test_report_says_what_to_add(tmp_path: Path, backend: Backend, acme: Engine) -> None:
+    """On either backend: the report is built from the rows in plain Python."""
+    log = backend.log()
     ask(log, acme, "hello", "what are the chips controls", "leading cutting edge", ".", "!!!",
         "tell me about Kimi", "is kimi any good", "who makes the best dumplings", "acme r1",
         "y" * 4000)
@@ -83,8 +85,9 @@ def test_report_says_what_to_add(tmp_path: Path, base: Path, acme: Engine) -> No
 
     report = log.report(engine=acme)
     names = {n.name: n for n in report.unknown_names}
-    # no English words, no 4,000-letter blob; "r1", which ask says it knows nothing about
-    assert set(names) == {"kimi", "zhipu", "r1"}
+    # no English words, no 4,000-letter blob; "Acme R1", which ask says it knows nothing
+    # about, once (not again as the word "r1")
+    assert set(names) == {"kimi", "zhipu", "Acme R1"}
     assert (names["kimi"].count, names["kimi"].sample, names["kimi"].known_as) == (
         2, "is kimi any good", None)
     unanswered = [text for text, _ in report.unanswered]
@@ -100,7 +103,7 @@ def test_report_says_what_to_add(tmp_path: Path, base: Path, acme: Engine) -> No
     text = render(report)
     assert max(len(line) for line in text.splitlines()) < 200  # a 4,000-character row is cut
     assert "   2  kimi  e.g. “is kimi any good”" in text
-    assert "   1  r1  e.g. “acme r1”" in text
+    assert "   1  Acme R1  e.g. “acme r1”" in text
     assert "   2  founding dates of Acme: “who founded acme”; “when was acme founded”" in text
     assert "release.acme-one: Acme put out its first model." in text
     for word in ("chips", "controls", "cutting", "hello  e.g.", "leading", "dumplings"):
@@ -113,10 +116,10 @@ def test_report_says_what_to_add(tmp_path: Path, base: Path, acme: Engine) -> No
     assert "(now known: Kimi)" in render(log.report(engine=after))
 
 
-def test_the_generic_list_is_no_did_you_mean(tmp_path: Path, acme: Engine) -> None:
+def test_the_generic_list_is_no_did_you_mean(backend: Backend, acme: Engine) -> None:
     """'I can tell you about Acme, ...' after nothing was found is not an offer: asking
     about Acme next is not "taking a suggestion"."""
-    log = QueryLog(tmp_path / "q.sqlite3")
+    log = backend.log()
     nothing = route(acme, "who makes the best dumplings")
     assert "I can tell you about Acme" in nothing.summary  # it lists what it knows...
     assert nothing.suggestions == ()  # ...which is no did-you-mean
@@ -125,9 +128,8 @@ def test_the_generic_list_is_no_did_you_mean(tmp_path: Path, acme: Engine) -> No
     assert report.suggestions_taken == [] and report.suggestions_offered == 0
 
 
-def test_weeks_are_counted_and_drawn(tmp_path: Path, capsys) -> None:
-    db = tmp_path / "q.sqlite3"
-    log = QueryLog(db)
+def test_weeks_are_counted_and_drawn(tmp_path: Path, backend: Backend, capsys) -> None:
+    log = backend.log()
     monday = (NOW - dt.timedelta(days=NOW.weekday() + 21)).replace(hour=12)
     for days, kind in ((0, "answer"), (1, "answer"), (2, "not_found"), (21, "unanswered"),
                        (21, "answer"), (21, "help")):
@@ -139,7 +141,8 @@ def test_weeks_are_counted_and_drawn(tmp_path: Path, capsys) -> None:
     assert [w.start.weekday() for w in weeks] == [0, 0, 0, 0]
 
     out = tmp_path / "out" / "weeks.png"
-    assert main(["report", "--db", str(db), "--out", str(out)]) == 0
+    log.close()
+    assert main(["report", "--db", backend.target, "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert f"Picture: {out}" in printed
     assert out.read_bytes().startswith(b"\x89PNG") and png_size(out.read_bytes())[0] == 1200
@@ -163,8 +166,8 @@ def test_a_log_from_before_the_facts_column_is_upgraded(tmp_path: Path) -> None:
     assert [n.name for n in QueryLog(db).report().unknown_names] == ["zhipu"]
 
 
-def test_console_votes_feed_most_disliked(tmp_path: Path, acme: Engine) -> None:
-    log = QueryLog(tmp_path / "q.sqlite3")
+def test_console_votes_feed_most_disliked(backend: Backend, acme: Engine) -> None:
+    log = backend.log()
     out = io.StringIO()
     lines = "+\nabout acme\n-\n-\nhelp\n+\nwhat did acme release\ngood\n"
     assert run_console(acme, io.StringIO(lines), out, querylog=log) == 0
@@ -183,11 +186,11 @@ def test_console_votes_feed_most_disliked(tmp_path: Path, acme: Engine) -> None:
     assert "ratings are not kept" in off.getvalue()
 
 
-def test_facts_shown_are_recorded(tmp_path: Path, acme: Engine) -> None:
-    db = tmp_path / "q.sqlite3"
-    log = QueryLog(db)
-    ask(log, acme, "about acme", "tell me about kimi")
-    conn = sqlite3.connect(db)
-    shown, none = (json.loads(r[0]) for r in conn.execute("SELECT facts FROM queries ORDER BY id"))
-    conn.close()
-    assert "release.acme-one" in shown and none == []
+def test_facts_and_names_left_out_are_recorded(backend: Backend, acme: Engine) -> None:
+    log = backend.log()
+    ask(log, acme, "about acme", "tell me about kimi", "what did acme release with Zhipu")
+    assert log.flush()
+    shown, none, left = backend.rows()
+    assert "release.acme-one" in shown["facts"] and none["facts"] == []
+    assert (bool(left["facts"]), left["dropped"]) == (True, ["zhipu"])  # answered, Zhipu unsaid
+    assert [n.name for n in log.report().dropped_names] == ["zhipu"]

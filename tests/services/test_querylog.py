@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-import bot.services.querylog as querylog_module
+import bot.services.querylog_sqlite as querylog_sqlite
 from bot.core import Engine, route
 from bot.frontends.cli import main
 from bot.frontends.console import run_console
-from bot.services.gaps import render
-from bot.services.querylog import MIGRATIONS, QueryLog, alog_answer, log_answer
+from bot.services.querylog import QueryLog, log_answer
+from bot.services.querylog_sqlite import MIGRATIONS, migrate
 from tests.paths import ROOT
 
 T0 = dt.datetime(2025, 4, 2, 12, 0, tzinfo=dt.UTC)
@@ -71,126 +71,72 @@ def test_query_command_records_as_cli(tmp_path: Path) -> None:
     assert json.loads(row["entities"]) == ["deepseek", "qwen"]
 
 
-def test_discord_mentions_are_not_stored(tmp_path: Path) -> None:
-    log = QueryLog(tmp_path / "q.sqlite3")
-    not_found(log, "<@!1234> what does <@&55> think of <#66>?")
-    (row,) = rows(tmp_path / "q.sqlite3")
-    assert row["query"] == "@someone what does @someone think of @someone?"
-    assert "1234" not in row["normalized"]
-
-
-def test_off_records_nothing(tmp_path: Path, monkeypatch) -> None:
+def test_off_records_nothing(tmp_path: Path) -> None:
     log = QueryLog.from_setting("off")
     assert not log.enabled
     assert not_found(log, "anything") is None
     assert log.vote(1, "someone", up=True) is False
+    assert log.report().total == 0
+    assert list(tmp_path.iterdir()) == []
 
 
-def test_report_groups_unanswered_questions_by_normalised_text(tmp_path: Path) -> None:
-    log = QueryLog(tmp_path / "q.sqlite3")
-    not_found(log, "What's the weather?", unknown=("weather",))
-    not_found(log, "what's the weather", unknown=("weather",), front_end="slash")
-    not_found(log, "who is zhipu", unknown=("zhipu",))
-    log.record(front_end="prefix", command="about", query="deepseek", kind="entity",
-               entities=("deepseek",))
-    report = log.report()
-    assert report.total == 4
-    assert report.unanswered == [("what the weather", 2), ("who is zhipu", 1)]
-    assert [(n.name, n.count) for n in report.unknown_names] == [("zhipu", 1)]  # "weather" is English
-    assert report.by_command == {"ask": 3, "about": 1}
-    assert report.by_front_end == {"console": 2, "prefix": 1, "slash": 1}
-    text = render(report)
-    assert "   2  what the weather" in text
-    assert "   1  zhipu  e.g. “who is zhipu”" in text
-
-
-def test_report_days_window(tmp_path: Path) -> None:
-    log = QueryLog(tmp_path / "q.sqlite3")
-    now = dt.datetime.now(dt.UTC)
-    not_found(log, "old question", at=now - dt.timedelta(days=30))
-    not_found(log, "new question", at=now - dt.timedelta(hours=1))
-    assert [t for t, _ in log.report(days=7).unanswered] == ["new question"]
-    assert log.report().total == 2
-
-
-def test_taken_suggestions(tmp_path: Path) -> None:
-    log = QueryLog(tmp_path / "q.sqlite3")
-
-    def about(eid: str, at: dt.datetime, front_end: str = "console") -> int | None:
-        return log.record(front_end=front_end, command="about", query=eid, kind="entity",
-                          entities=(eid,), at=at)
-
-    not_found(log, "about ali", suggestions=("alibaba", "openai"))
-    about("alibaba", T0 + dt.timedelta(minutes=1))                   # taken
-    not_found(log, "about ali", suggestions=("alibaba", "openai"), at=T0 + dt.timedelta(minutes=2))
-    about("openai", T0 + dt.timedelta(minutes=3), front_end="slash")  # another front end
-    about("openai", T0 + dt.timedelta(minutes=8))                     # too late
-    not_found(log, "about ali", suggestions=("alibaba",), at=T0 + dt.timedelta(minutes=9))
-    about("baidu", T0 + dt.timedelta(minutes=10))                     # not offered
-    report = log.report()
-    assert report.suggestions_taken == [("alibaba", 1)]
-    assert report.suggestions_offered == 3
-
-
-def test_log_answer_takes_everything_from_the_answer(tmp_path: Path, engine: Engine) -> None:
-    log = QueryLog(tmp_path / "q.sqlite3")
-    for line in ("about ali", "about alibaba"):
-        log_answer(log, "prefix", route(engine, line), engine, latency_ms=1.5)
-    offered, taken = rows(tmp_path / "q.sqlite3")
-    assert json.loads(offered["suggestions"]) == ["alibaba", "openai"]  # ids, not display names
-    assert json.loads(offered["unknown"]) == ["ali"]
-    assert taken["took_suggestion"] == "alibaba"
-    assert taken["latency_ms"] == 1.5
-
-
-async def test_async_wrappers(tmp_path: Path, engine: Engine) -> None:
-    log = QueryLog(tmp_path / "q.sqlite3")
-    query_id = await alog_answer(log, "slash", route(engine, "about qwen"), engine, 2.0)
-    assert query_id == 1
-    assert await log.avote(query_id, "voter", up=False) is True
-    assert log.record(front_end="dm", command="help", query="help", kind="help") == 2
-
-
-def test_one_vote_per_person_per_answer(tmp_path: Path) -> None:
+def test_an_existing_log_is_upgraded_in_place(tmp_path: Path) -> None:
+    """A file written before this version (small sequential ids) keeps its rows and votes."""
     db = tmp_path / "q.sqlite3"
+    conn = sqlite3.connect(db, isolation_level=None)
+    migrate(conn, MIGRATIONS[:1])
+    conn.execute("INSERT INTO meta VALUES ('voter_salt', ?)", ("ab" * 32,))
+    conn.execute("INSERT INTO queries (id, at, front_end, command, query, normalized, kind, entities, "
+                 "unknown, suggestions, version, latency_ms) VALUES (1, '2025-04-02T12:00:00.000+00:00', "
+                 "'slash', 'ask', 'old one', 'old one', 'not_found', '[]', '[]', '[]', 'v1', 1.0)")
+    conn.close()
     log = QueryLog(db)
-    answer = not_found(log, "bad answer")
-    other = not_found(log, "good answer")
-    assert log.vote(answer, "discord:1", up=False) is True
-    assert log.vote(answer, "discord:1", up=False) is False  # same person again
-    assert log.vote(answer, "discord:1", up=True) is False  # changing their mind: first vote stands
-    assert log.vote(answer, "discord:2", up=False) is True
-    assert log.vote(answer, "discord:3", up=True) is True
-    assert log.vote(other, "discord:1", up=True) is True  # another answer
-    assert log.vote(999, "discord:1", up=True) is False  # no such answer
-    votes = rows(db, "SELECT * FROM votes")
-    assert len(votes) == 4
-    assert not any("discord" in v["voter_hash"] for v in votes)
-    (worst,) = log.report().most_disliked
-    assert (worst.query, worst.up, worst.down) == ("bad answer", 1, 2)
+    assert log.vote(1, "discord:1", up=False) is True
+    new = not_found(log, "new one")
+    report = log.report()
+    assert (report.total, [v.query_id for v in report.most_disliked]) == (2, [1])
+    assert new is not None and new > 1
+    assert rows(db, "PRAGMA user_version")[0][0] == len(MIGRATIONS) == 3
+    (old, _) = log.entries()
+    assert (old.query, old.down, old.facts, old.dropped) == ("old one", 1, (), ())
 
 
-def test_voter_hashes_differ_between_databases(tmp_path: Path) -> None:
-    hashes = []
-    for name in ("a.sqlite3", "b.sqlite3"):
-        log = QueryLog(tmp_path / name)
-        log.vote(not_found(log, "q"), "discord:1", up=True)
-        hashes.append(rows(tmp_path / name, "SELECT voter_hash FROM votes")[0][0])
-    assert hashes[0] != hashes[1]
-    reopened = QueryLog(tmp_path / "a.sqlite3")  # the salt is kept: still one vote each
-    assert reopened.vote(1, "discord:1", up=False) is False
+def test_a_log_from_mains_version_2_is_upgraded_too(tmp_path: Path) -> None:
+    """Version 2 was the facts and dropped columns on the branch that brought the
+    report, the drops table here: a file of either kind reaches version 3 whole."""
+    db = tmp_path / "q.sqlite3"
+    conn = sqlite3.connect(db, isolation_level=None)
+    migrate(conn, (MIGRATIONS[0], "ALTER TABLE queries ADD COLUMN facts TEXT NOT NULL DEFAULT '[]';\n"
+                                  "ALTER TABLE queries ADD COLUMN dropped TEXT NOT NULL DEFAULT '[]';"))
+    conn.execute("INSERT INTO queries (id, at, front_end, command, query, normalized, kind, entities, "
+                 "unknown, suggestions, version, latency_ms, facts, dropped) VALUES (1, "
+                 "'2025-04-02T12:00:00.000+00:00', 'slash', 'about', 'about acme r1', 'about acme r1', "
+                 "'entity', '[\"acme\"]', '[]', '[]', 'v1', 1.0, '[\"acme.one\"]', '[\"r1\"]')")
+    conn.close()
+    log = QueryLog(db)
+    not_found(log, "new one")
+    old, new = log.entries()
+    assert (old.facts, old.dropped, new.query) == (("acme.one",), ("r1",), "new one")
+    assert rows(db, "PRAGMA user_version")[0][0] == len(MIGRATIONS) == 3
+    assert rows(db, "SELECT count(*) FROM drops")[0][0] == 0  # the table is there
 
 
 def test_migrations_are_applied_once(tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "q.sqlite3"
-    not_found(QueryLog(db), "first")
-    assert rows(db, "PRAGMA user_version")[0][0] == len(MIGRATIONS) == 2
-    not_found(QueryLog(db), "second")  # reopening does not re-run CREATE TABLE
+
+    def once(text: str) -> None:
+        log = QueryLog(db)
+        not_found(log, text)
+        log.close()
+
+    once("first")
+    assert rows(db, "PRAGMA user_version")[0][0] == len(MIGRATIONS)
+    once("second")  # reopening does not re-run CREATE TABLE
     extra = "ALTER TABLE queries ADD COLUMN extra TEXT;"
-    monkeypatch.setattr(querylog_module, "MIGRATIONS", (*MIGRATIONS, extra))
-    not_found(QueryLog(db), "third")
-    not_found(QueryLog(db), "fourth")  # would fail with "duplicate column" if re-applied
-    assert rows(db, "PRAGMA user_version")[0][0] == 3
+    monkeypatch.setattr(querylog_sqlite, "MIGRATIONS", (*MIGRATIONS, extra))
+    once("third")
+    once("fourth")  # would fail with "duplicate column" if re-applied
+    assert rows(db, "PRAGMA user_version")[0][0] == len(MIGRATIONS) + 1
     assert [r["query"] for r in rows(db)] == ["first", "second", "third", "fourth"]
 
 
@@ -205,48 +151,83 @@ def _parent_is_a_file(tmp_path: Path) -> Path:
     return tmp_path / "data" / "q.sqlite3"
 
 
+def _repair(path: Path) -> None:
+    """What a maintainer does: move the broken file or the stray one away."""
+    broken = path if path.is_file() else path.parent
+    broken.rename(broken.with_name(broken.name + ".broken"))
+
+
 @pytest.mark.parametrize("make", [_corrupt, _parent_is_a_file])
-def test_broken_database_leaves_answering_untouched_and_warns_once(
+def test_broken_database_leaves_answering_untouched_and_recovers(
         tmp_path: Path, engine: Engine, caplog, make) -> None:
-    log = QueryLog(make(tmp_path))
+    path = make(tmp_path)
+    log = QueryLog(path, backoff=(0.02, 0.1), capacity=4, vote_timeout=0.3)
     lines = "about deepseek\nabout zhipu\ncompare deepseek qwen\n"
     expected, out = io.StringIO(), io.StringIO()
     run_console(engine, io.StringIO(lines), expected)
     with caplog.at_level(logging.WARNING, logger="bot.services.querylog"):
         assert run_console(engine, io.StringIO(lines), out, querylog=log) == 0
-        assert log.record(front_end="cli", command="ask", query="x", kind="answer") is None
-        assert log.vote(1, "someone", up=True) is False
-    assert out.getvalue() == expected.getvalue()
-    assert len(caplog.records) == 1
-    assert "query log" in caplog.records[0].getMessage()
-    assert not log.enabled
+        assert out.getvalue() == expected.getvalue()
+        assert log.record(front_end="cli", command="ask", query="x", kind="answer") is not None
+        assert log.vote(1, "someone", up=True) is None  # not now: the database is broken
+        assert not log.flush(0.5)
+        assert log.record(front_end="cli", command="ask", query="y", kind="answer") is None
+        stats = log.stats()
+        assert (stats.waiting, stats.dropped, stats.written) == (4, 1, 0)  # 3 + 1 queued, the vote gone
+        assert stats.retries >= 2
+        assert "unavailable, retrying" in caplog.records[0].getMessage()
+        _repair(path)
+        assert log.flush(10)
+    assert log.enabled
+    report = log.report()
+    assert (report.total, report.not_logged) == (4, 1)
+    assert report.by_front_end == {"console": 3, "cli": 1}
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum("unavailable" in m for m in messages) == 1, messages  # once per outage, not per retry
+    assert sum("available again" in m for m in messages) == 1
+
+
+def test_a_console_rating_the_database_cannot_take_is_not_called_a_second_one(
+        tmp_path: Path, engine: Engine) -> None:
+    log = QueryLog(_corrupt(tmp_path), backoff=(0.02, 0.1), vote_timeout=0.3)
+    out = io.StringIO()
+    assert run_console(engine, io.StringIO("about deepseek\n-\n"), out, querylog=log) == 0
+    assert "could not be saved just now" in out.getvalue()
+    assert "already rated" not in out.getvalue()
+    log.close(0.1)
 
 
 def test_read_only_database_never_raises(tmp_path: Path, engine: Engine, caplog) -> None:
-    """chmod does not stop root (as in CI): there the log simply keeps working;
-    for anyone else it is read-only, and must warn once and carry on."""
+    """chmod does not stop root (as in CI): there the log simply keeps working; for
+    anyone else it is read-only: the entries wait, with one warning, and land once
+    it is writable again."""
     folder = tmp_path / "ro"
     db = folder / "q.sqlite3"
-    not_found(QueryLog(db), "before")
+    first = QueryLog(db)
+    not_found(first, "before")
+    first.close()
     db.chmod(0o444)
     folder.chmod(0o555)
     try:
-        log = QueryLog(db)
+        log = QueryLog(db, backoff=(0.02, 0.1))
         with caplog.at_level(logging.WARNING, logger="bot.services.querylog"):
             for line in ("about deepseek", "about qwen"):
-                log_answer(log, "console", route(engine, line), engine, 1.0)
-            log.vote(1, "someone", up=True)
+                assert log_answer(log, "console", route(engine, line), engine, 1.0) is not None
+            log.flush(0.5)
     finally:
         folder.chmod(0o755)
         db.chmod(0o644)
+    assert log.flush(10)
+    assert [r["query"] for r in rows(db)] == ["before", "about deepseek", "about qwen"]
     if os.geteuid() != 0:
-        assert len(caplog.records) == 1
-        assert not log.enabled
+        assert sum("unavailable" in r.getMessage() for r in caplog.records) == 1
 
 
 def test_report_cli(tmp_path: Path, capsys) -> None:
     db = tmp_path / "q.sqlite3"
-    not_found(QueryLog(db), "What's the weather?", at=dt.datetime.now(dt.UTC))
+    log = QueryLog(db)
+    not_found(log, "What's the weather?", at=dt.datetime.now(dt.UTC))
+    log.close()
     assert main(["report", "--db", str(db), "--days", "7"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Query report, the last 7 days: 1 query (0 answered, 0 unanswered, "

@@ -22,6 +22,7 @@ from bot.frontends.discord.translations import Translator
 from bot.knowledge import KnowledgeError, Loader
 from bot.knowledge.diff import KnowledgeDiff, diff
 from bot.output.pictures import PictureCache, warm_up
+from bot.services.fleet import Fleet, FleetTimings, ReloadReport
 from bot.services.querylog import QueryLog, alog_answer
 from bot.shared.settings import Settings
 
@@ -40,6 +41,8 @@ class ReloadResult:
     ok: bool
     diff: KnowledgeDiff | None = None
     problems: tuple[str, ...] = ()
+    fleet: ReloadReport | None = None
+    """with REDIS_URL: which processes took the new version"""
 
 
 class RaceBot(commands.AutoShardedBot):
@@ -47,7 +50,8 @@ class RaceBot(commands.AutoShardedBot):
     means one shard), so one class serves both."""
 
     def __init__(self, settings: Settings, engine: Engine, loader: Loader,
-                 *, message_content: bool = True, sync_guild: int | None = None) -> None:
+                 *, message_content: bool = True, sync_guild: int | None = None,
+                 fleet_timings: FleetTimings | None = None) -> None:
         intents = discord.Intents.default()
         intents.message_content = message_content
         super().__init__(
@@ -56,6 +60,7 @@ class RaceBot(commands.AutoShardedBot):
             help_command=None,
             allowed_mentions=NO_MENTIONS,
             shard_count=settings.shard_count,
+            shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
             allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True,
                                                             private_channel=True),
             allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
@@ -70,6 +75,16 @@ class RaceBot(commands.AutoShardedBot):
         self.cooldown = commands.Cooldown(RATE, PER)
         self.cooldowns = commands.CooldownMapping(self.cooldown, commands.BucketType.user)
         self._warned: dict[int, float] = {}
+        self.fleet: Fleet | None = None
+        """shared state with the other processes (REDIS_URL), or None: one process"""
+        if settings.redis_url:
+            shards = settings.shard_ids or tuple(range(settings.shard_count or 1))
+            self.fleet = Fleet(settings.redis_url, shards=shards, shard_count=settings.shard_count or 1,
+                               install=self._install, serving=lambda: self.engine.kb.version,
+                               local_root=loader.root, timings=fleet_timings)
+        self._fleet_notices: dict[int, bool] = {}
+        self.max_concurrency = 1
+        self._closing: set[asyncio.Task] = set()
         self.add_check(self._rate_limit)
         self.querylog = QueryLog.from_setting(settings.query_log)
 
@@ -80,18 +95,65 @@ class RaceBot(commands.AutoShardedBot):
         self.loop.run_in_executor(None, warm_up)
         for name in EXTENSIONS:
             await self.load_extension(name)
+        if self.fleet is not None:
+            await self._join_fleet(self.fleet)
         if self.sync_guild:  # opt-in for development: never sync on every start
             guild = discord.Object(self.sync_guild)
             self.tree.copy_global_to(guild=guild)
             await self.tree.sync(guild=guild)
 
+    # --- the fleet (REDIS_URL) ----------------------------------------------
+
+    async def _join_fleet(self, fleet: Fleet) -> None:
+        """Before the first IDENTIFY: the shard leases (LeaseRefused stops the start), the
+        fleet's current version, and Discord's max_concurrency for identify pacing."""
+        fleet.on_lease_lost = lambda _: self._closing.add(asyncio.create_task(self.close()))
+        try:
+            self.max_concurrency = (await self.http.get_bot_gateway())[2]["max_concurrency"]
+        except (discord.DiscordException, KeyError, TypeError):
+            log.warning("could not read max_concurrency from /gateway/bot: pacing identifies as 1")
+        await fleet.start()
+
+    async def _install(self, loader: Loader) -> tuple[str, ...]:
+        """What the fleet calls with another process's validated files: the same swap as
+        a reload, so answers in flight finish on the engine they started with."""
+        return (await self.reload_knowledge(loader)).problems
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """With Redis, identifies across every process share Discord's max_concurrency
+        buckets (one per bucket every 5 s); without it, discord.py's own 5 s pause."""
+        if self.fleet is not None and self.fleet.available and \
+                await self.fleet.pace_identify(shard_id or 0, self.max_concurrency):
+            return
+        await super().before_identify_hook(shard_id, initial=initial)
+
+    async def close(self) -> None:
+        await super().close()
+        if self.fleet is not None:
+            await self.fleet.close()  # gives up the leases: a replacement may start at once
+
     # --- rate limiting --------------------------------------------------
 
-    def retry_after(self, message: discord.Message) -> float | None:
+    async def retry_after(self, message: discord.Message) -> float | None:
+        """With Redis, one atomic step shared by every process (so a burst spread over
+        guilds on different shards is limited once); while Redis cannot answer, this
+        process's own cooldowns."""
+        if self.fleet is not None:
+            verdict = await self.fleet.hit(message.author.id, RATE, PER)
+            if verdict is not None:
+                retry, notice = verdict
+                if retry:
+                    if len(self._fleet_notices) > 10_000:  # slash commands never ask: forget
+                        self._fleet_notices.clear()
+                    self._fleet_notices[message.author.id] = notice
+                return retry
         return self.cooldowns.get_bucket(message).update_rate_limit()
 
     def should_warn(self, user_id: int) -> bool:
         """One cooldown notice per window, so a burst gets a bounded number of replies."""
+        shared = self._fleet_notices.pop(user_id, None)
+        if shared is not None:  # the fleet decided it with the cooldown itself
+            return shared
         now = time.monotonic()
         if now - self._warned.get(user_id, 0.0) < PER:
             return False
@@ -101,7 +163,7 @@ class RaceBot(commands.AutoShardedBot):
         return True
 
     async def _rate_limit(self, ctx: commands.Context) -> bool:
-        retry = self.retry_after(ctx.message)
+        retry = await self.retry_after(ctx.message)
         if retry:
             raise commands.CommandOnCooldown(self.cooldown, retry, commands.BucketType.user)
         return True
@@ -126,7 +188,7 @@ class RaceBot(commands.AutoShardedBot):
             await self.answer_question(message, question)
 
     async def answer_question(self, message: discord.Message, question: str) -> None:
-        retry = self.retry_after(message)
+        retry = await self.retry_after(message)
         if retry:
             if self.should_warn(message.author.id):
                 await message.channel.send(f"Slow down a little: try again in {retry:.0f}s.")
@@ -164,26 +226,32 @@ class RaceBot(commands.AutoShardedBot):
 
     # --- reload -------------------------------------------------------------
 
-    async def reload_knowledge(self) -> ReloadResult:
+    async def reload_knowledge(self, loader: Loader | None = None) -> ReloadResult:
         """Build the new engine in a thread; one assignment swaps it in, so
-        answers already running finish on the engine they started with."""
+        answers already running finish on the engine they started with. A reload of
+        our own files (no `loader`) then goes to every process of the fleet."""
         async with self.reload_lock:
             try:
-                new, changes, retired = await asyncio.to_thread(self._build, self.engine)
+                new, changes, retired = await asyncio.to_thread(self._build, self.engine,
+                                                                loader or self.loader)
             except KnowledgeError as exc:
                 return ReloadResult(False, problems=tuple(str(p) for p in exc.problems))
             old, self.engine = self.engine, new
-            # for the news feed: posted by the process that reloaded, not by the others
+            # for the news feed: every process that installs a reload, the fleet's too, posts
+            # what its store holds; the store's claim keeps it to one post per channel
             self.dispatch("knowledge_reloaded", old, new, changes)
             await asyncio.to_thread(_release, retired)
-            return ReloadResult(True, diff=changes)
+        report = None
+        if self.fleet is not None and loader is None:
+            report = await self.fleet.share(new.kb.version)
+        return ReloadResult(True, diff=changes, fleet=report)
 
-    def _build(self, old: Engine) -> tuple[Engine, KnowledgeDiff, list]:
+    def _build(self, old: Engine, loader: Loader) -> tuple[Engine, KnowledgeDiff, list]:
         """In a worker thread, everything a reload costs, the diff included (comparing
         100,000 facts on the event loop stalled it for 0.2-0.6 s; see bench/reload_stall.py).
         `retired` holds the old base's entries so that they are freed by `_release`, a piece
         at a time, and not all at once on the event loop when the old engine goes."""
-        new = Engine(self.loader.load(), previous=old)
+        new = Engine(loader.load(), previous=old)
         kb = old.kb
         retired = [*kb.facts.values(), *kb.entities.values(), *kb.sources.values()]
         return new, diff(kb, new.kb), retired

@@ -32,7 +32,8 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"vote:(?P<
         querylog = interaction.client.querylog  # type: ignore[attr-defined]
         counted = await querylog.avote(self.query_id, f"discord:{interaction.user.id}", self.up)
         text = ("Thanks, noted: it helps the maintainers improve the fact base." if counted
-                else "You have already rated this answer.")
+                else "You have already rated this answer." if counted is False
+                else "Your rating could not be saved just now: please try again in a minute.")
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 

@@ -16,6 +16,7 @@ import yarl
 from bot.core import startup
 from bot.frontends.discord.client import RaceBot
 from bot.knowledge import KnowledgeError
+from bot.services.fleet import FleetTimings, LeaseRefused
 from bot.shared.settings import Settings
 
 log = logging.getLogger("bot")
@@ -31,19 +32,21 @@ CONSOLE = "The console works without Discord: `make console` or `python -m bot c
 
 
 def build_bot(settings: Settings, *, message_content: bool = True,
-              sync_guild: int | None = None) -> RaceBot:
+              sync_guild: int | None = None, fleet_timings: FleetTimings | None = None) -> RaceBot:
     loader, engine = startup.start(settings.knowledge_dir, settings.cache_dir)
     return RaceBot(settings, engine, loader, message_content=message_content,
-                   sync_guild=sync_guild)
+                   sync_guild=sync_guild, fleet_timings=fleet_timings)
 
 
-async def serve(settings: Settings, sync_guild: int | None) -> None:
+async def serve(settings: Settings, sync_guild: int | None,
+                fleet_timings: FleetTimings | None = None) -> None:
     """Run until closed; on a refused message-content intent, log how to enable
     it and start again without it."""
     token = settings.discord_token.get_secret_value()  # type: ignore[union-attr]
     message_content = True
     while True:
-        bot = build_bot(settings, message_content=message_content, sync_guild=sync_guild)
+        bot = build_bot(settings, message_content=message_content, sync_guild=sync_guild,
+                        fleet_timings=fleet_timings)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, lambda b=bot: asyncio.create_task(b.close()))
@@ -58,14 +61,18 @@ async def serve(settings: Settings, sync_guild: int | None) -> None:
             message_content = False
 
 
-def run_bot(settings: Settings, sync_guild: int | None = None) -> int:
+def run_bot(settings: Settings, sync_guild: int | None = None,
+            fleet_timings: FleetTimings | None = None) -> int:
     discord.utils.setup_logging(level=settings.log_level.upper())
     if settings.discord_token is None:
         log.error("DISCORD_TOKEN is not set: put it in the environment or in .env "
                   "(see .env.example), or run `python -m bot console`.")
         return 2
     try:
-        asyncio.run(serve(settings, sync_guild))
+        asyncio.run(serve(settings, sync_guild, fleet_timings))
+    except LeaseRefused as exc:
+        log.error("%s", exc)
+        return 1
     except KnowledgeError as exc:
         for problem in exc.problems:
             log.error("knowledge: %s", problem)

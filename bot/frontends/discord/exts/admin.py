@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import sqlite3
+import time
 
 import discord
 from discord import app_commands
@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.core import Engine
 from bot.frontends.discord.client import RaceBot
 from bot.frontends.discord.embeds import clip
+from bot.services.fleet import Fleet, shard_ranges
 from bot.services.gaps import render, weekly_series
 from bot.services.querylog import QueryLog
 from bot.shared.formats import plural
@@ -51,9 +52,11 @@ class Admin(commands.Cog):
         result = await self.bot.reload_knowledge()
         if result.ok:
             assert result.diff is not None
+            lines = result.diff.lines()
+            if result.fleet is not None:  # REDIS_URL: how far the new version went
+                lines = [f"**{result.fleet.line()}**", *lines]
             embed = discord.Embed(title=f"Reloaded: version {result.diff.new_version}",
-                                  description=clip("\n".join(result.diff.lines()), 4096),
-                                  colour=0x3BA55C)
+                                  description=clip("\n".join(lines), 4096), colour=0x3BA55C)
             embed.set_footer(text=f"was {result.diff.old_version} · {self.bot.engine.kb.summary()}")
             log.info("reload by %s: %s -> %s", ctx.author.id, result.diff.old_version,
                      result.diff.new_version)
@@ -81,7 +84,7 @@ class Admin(commands.Cog):
         await ctx.defer(ephemeral=True)
         try:
             text, png = await asyncio.to_thread(_gaps, querylog, days, self.bot.engine)
-        except (sqlite3.Error, OSError):
+        except OSError:  # QueryLogError too: the database cannot be read
             log.exception("gaps report failed")
             await ctx.send("The query log cannot be read right now.", ephemeral=True)
             return
@@ -97,6 +100,9 @@ class Admin(commands.Cog):
         embed = discord.Embed(title=f"Fact base {kb.short_version}", description=kb.summary(),
                               timestamp=kb.loaded_at)
         embed.set_footer(text="Loaded")
+        if self.bot.fleet is not None:
+            embed.add_field(name="Fleet", value=clip(await fleet_lines(self.bot.fleet), 1024),
+                            inline=False)
         await ctx.send(embed=embed)
 
     @commands.command(hidden=True)
@@ -120,6 +126,18 @@ class Admin(commands.Cog):
             await ctx.send("Use `sync`, `sync guild` or `sync clear`.")
             return
         await ctx.send(f"Synced {plural(len(synced), 'command')} ({scope}).")
+
+
+async def fleet_lines(fleet: Fleet) -> str:
+    """Every process: its shards, the version it serves, when it last checked in."""
+    status = await fleet.status()
+    if status is None:
+        return f"Redis unreachable: this process ({fleet.name}) answers on its own."
+    now = time.time()
+    lines = [f"current: version {status.version[:10]}, generation {status.generation}"]
+    lines += [f"• {m.name}: shards {shard_ranges(m.shards)} · version {m.version[:10]} · "
+              f"checked in {max(0, now - m.checked_in):.0f} s ago" for m in status.members]
+    return "\n".join(lines)
 
 
 def _gaps(querylog: QueryLog, days: int | None, engine: Engine) -> tuple[str, bytes]:

@@ -1,9 +1,11 @@
 """`/news subscribe|unsubscribe|list`: server admins have a channel told what each
 reload adds or changes, and the posting of that news after a reload.
 
-The process that ran the reload posts (the `knowledge_reloaded` event fires there
-only); the store's `claim` keeps it to one post per channel and reload should
-several processes sharing the database each see it. A channel the bot can no
+Every process that installs a reload posts (the `knowledge_reloaded` event fires
+there: the one that ran it and, with REDIS_URL, each of the fleet); the store's
+`claim` keeps it to one post per channel and reload across the processes
+sharing the database, and a process whose store is its own (SQLite on its own
+machine) still posts to the channels subscribed there. A channel the bot can no
 longer post in is logged each time and dropped after MAX_FAILURES posts in a row.
 """
 
