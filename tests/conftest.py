@@ -11,9 +11,12 @@ from tests.paths import FT_BASE
 
 @pytest.fixture(autouse=True, scope="session")
 def _query_log_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Queries answered by tests (console, `query` subprocesses) are logged in a
-    temporary directory, never in the repository's data/."""
+    """Queries answered by tests (console, `query` subprocesses, bots) are logged,
+    and their start-up caches kept, in temporary directories, never in the
+    repository's data/."""
     os.environ["QUERY_LOG"] = str(tmp_path_factory.mktemp("querylog") / "queries.sqlite3")
+    # and the start-up cache too (bot.core.startup), beside it
+    os.environ["CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
     # and `python -m bot ...` subprocesses answer from the tests' fact base
     os.environ["KNOWLEDGE_DIR"] = str(FT_BASE)
 
