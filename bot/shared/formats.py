@@ -44,16 +44,19 @@ COPY_WORDS = 8
 """Eight words in a row shared with a source is a copied sentence."""
 
 
-def _copy_words(text: str) -> list[str]:
-    return re.findall(r"[\w’'-]+|[\u4e00-\u9fff]", text.casefold())
+def copy_words(text: str) -> list[str]:
+    """The words a copy is counted in: runs of letters or digits, each Chinese
+    character on its own. Punctuation, hyphens and slashes split, so that a URL
+    slug ("spark-3-5-as-rivals") is read as the words it spells."""
+    return re.findall(r"[\u4e00-\u9fff]|[^\W_\u4e00-\u9fff]+", text.casefold())
 
 
 def copied_run(text: str, source: str, n: int = COPY_WORDS) -> str | None:
     """The first run of n consecutive words `text` shares with `source` (a Chinese
     character counts as a word), or None: how the bot tells our words from a copy."""
-    words = _copy_words(source)
+    words = copy_words(source)
     runs = {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
-    mine = _copy_words(text)
+    mine = copy_words(text)
     for i in range(len(mine) - n + 1):
         if tuple(mine[i:i + n]) in runs:
             return " ".join(mine[i:i + n])

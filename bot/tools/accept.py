@@ -81,12 +81,12 @@ def check_draft(path: Path, data: Any, text: str) -> list[Refusal]:
         out.append(Refusal(name, f"source {sid}", lines.get("sources", [None])[0],
                            "still says TODO (title, outlet or published)"))
     article_sentences = _article_sentences(data.get("article"))
-    title_run = next((run for sentence in article_sentences
-                      if (run := copied_run(str(source.get("title", "")), sentence))), None)
-    if title_run:
-        out.append(Refusal(name, f"source {sid}", lines.get("sources", [None])[0],
-                           f"the title repeats the article's words (“{title_run}”): give it a "
-                           "short label of your own"))
+    for field, advice in SOURCE_WORDS.items():
+        run = next((run for sentence in article_sentences
+                    if (run := copied_run(str(source.get(field) or ""), sentence))), None)
+        if run:
+            out.append(Refusal(name, f"source {sid}", lines.get("sources", [None])[0],
+                               f"the {field} repeats the article's words (“{run}”): {advice}"))
     facts = data.get("facts") or []
     fact_lines = lines.get("facts", [])
     if not facts:
@@ -128,6 +128,13 @@ def check_draft(path: Path, data: Any, text: str) -> list[Refusal]:
             out.append(Refusal(name, f"entity {entity.get('id', i + 1)}", line,
                                "still says TODO: write its description, or delete the proposal"))
     return out
+
+
+SOURCE_WORDS = {
+    "title": "give it a short label of your own",
+    "url": "leave `url` out (its slug is the headline); the address stays in shared/seeds/README.md",
+}
+"""the source's fields that may not repeat the article, and what to do instead"""
 
 
 def _article_sentences(article: Any) -> list[str]:

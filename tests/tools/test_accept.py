@@ -123,3 +123,14 @@ def test_a_title_copied_from_the_headline_is_refused(setup) -> None:
     with pytest.raises(AcceptError) as info:
         accept(path, knowledge)
     assert any("the title repeats the article's words" in p for p in info.value.problems)
+
+
+def test_a_url_whose_slug_is_the_headline_is_refused(setup) -> None:
+    knowledge, path = setup
+    data = _edit(path)
+    data["sources"][0]["url"] = "https://news.example/lumora-bets-on-spark-3-5-as-rivals-close-in"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(AcceptError) as info:
+        accept(path, knowledge)
+    assert any("the url repeats the article's words" in p and "leave `url` out" in p
+               for p in info.value.problems)
