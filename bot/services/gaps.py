@@ -63,8 +63,10 @@ def what_asked(question: str) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
-    """One logged answer, as the report reads it."""
+class Logged:
+    """One logged answer as the report reads it back: what was written
+    (querylog_model.Entry, less its version and latency) and what came after,
+    whether it took a suggestion and the votes it got."""
 
     id: int
     at: dt.datetime
@@ -161,7 +163,7 @@ class Report:
     """answers never logged because the database stayed down (bot.services.querylog)"""
 
 
-def build(entries: Iterable[Entry], days: int | None = None, engine: Engine | None = None,
+def build(entries: Iterable[Logged], days: int | None = None, engine: Engine | None = None,
           limit: int = 10, not_logged: int = 0) -> Report:
     """The report of these entries (oldest first); with `engine`, the current base
     says which names it knows since and what the disliked answers' facts say.
@@ -189,7 +191,7 @@ def _ranked(counts: Counter) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda t: (-t[1], t[0]))
 
 
-def _names(seen: Iterable[tuple[Entry, Sequence[str]]], engine: Engine | None,
+def _names(seen: Iterable[tuple[Logged, Sequence[str]]], engine: Engine | None,
            limit: int) -> list[NameSeen]:
     counts: Counter[str] = Counter()
     samples: dict[str, str] = {}
@@ -208,8 +210,8 @@ def _names(seen: Iterable[tuple[Entry, Sequence[str]]], engine: Engine | None,
     return out
 
 
-def _asked(nothing: list[Entry], engine: Engine | None) -> list[Asked]:
-    groups: dict[str, list[Entry]] = defaultdict(list)
+def _asked(nothing: list[Logged], engine: Engine | None) -> list[Asked]:
+    groups: dict[str, list[Logged]] = defaultdict(list)
     for entry in nothing:
         what = what_asked(entry.query)
         if what is not None:
@@ -227,7 +229,7 @@ def _asked(nothing: list[Entry], engine: Engine | None) -> list[Asked]:
     return sorted(out, key=lambda a: (-a.count, a.what))
 
 
-def _disliked(entries: list[Entry], engine: Engine | None, limit: int) -> list[Voted]:
+def _disliked(entries: list[Logged], engine: Engine | None, limit: int) -> list[Voted]:
     worst = sorted((e for e in entries if e.down), key=lambda e: (-e.down, e.up, e.id))[:limit]
     facts = engine.kb.facts if engine is not None else {}
     return [Voted(e.id, e.query, e.command, e.up, e.down,
@@ -235,7 +237,7 @@ def _disliked(entries: list[Entry], engine: Engine | None, limit: int) -> list[V
             for e in worst]
 
 
-def _weeks(questions: list[Entry]) -> list[Week]:
+def _weeks(questions: list[Logged]) -> list[Week]:
     """Every week from the first question's to the last's, empty weeks included."""
     if not questions:
         return []

@@ -426,7 +426,7 @@ class QueryLog:
         finally:
             store.close()
 
-    def entries(self, days: int | None = None) -> list[gaps.Entry]:
+    def entries(self, days: int | None = None) -> list[gaps.Logged]:
         """Every query of the last `days` days (all when None), oldest first, with
         its votes, from the shared log: every process's entries."""
         if not self.enabled:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -58,6 +58,19 @@ class Entry:
     """names of the question the answer left out"""
 
 
+LOGGED_COLUMNS = ("q.id, q.at, q.front_end, q.command, q.query, q.normalized, q.kind, q.entities, "
+                  "q.unknown, q.suggestions, q.took_suggestion, q.facts, q.dropped")
+"""what `entries` reads of each query, then its votes up and down, in `logged`'s order"""
+
+
+def logged(row: Sequence, at: dt.datetime, names: Callable[[object], Sequence[str]]) -> gaps.Logged:
+    """A row of LOGGED_COLUMNS and the two vote counts, its time already read and
+    its lists read by `names` (JSON text in SQLite, arrays in PostgreSQL)."""
+    lists = [tuple(names(v)) for v in (*row[7:10], *row[11:13])]
+    return gaps.Logged(row[0], at, *row[2:7], *lists[:3], row[10], *lists[3:],
+                       int(row[13]), int(row[14]))
+
+
 def taken_suggestion(previous: tuple[str, dt.datetime, Sequence[str]] | None,
                      entry: Entry) -> str | None:
     """A query took a suggestion when one of its entities was offered by the
@@ -96,7 +109,7 @@ class Store(Protocol):
     def add_dropped(self, count: int, at: dt.datetime) -> None:
         """Remember that `count` entries were dropped, for every process's report."""
 
-    def entries(self, days: int | None) -> list[gaps.Entry]:
+    def entries(self, days: int | None) -> list[gaps.Logged]:
         """Every query of the last `days` days (all when None), oldest first, with
         its votes: what the report is built from."""
 

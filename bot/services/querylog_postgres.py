@@ -25,7 +25,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.types.json import Jsonb
 
 from bot.services import gaps
-from bot.services.querylog_model import Entry, StoreDown, taken_suggestion
+from bot.services.querylog_model import LOGGED_COLUMNS, Entry, StoreDown, logged, taken_suggestion
 
 # Append only: version n is MIGRATIONS[:n] applied; never edit an applied one.
 MIGRATIONS: tuple[str, ...] = (
@@ -219,18 +219,15 @@ class PostgresStore:
     def _since(days: int | None) -> dt.datetime:
         return dt.datetime.now(dt.UTC) - dt.timedelta(days=days) if days is not None else _EPOCH
 
-    def entries(self, days: int | None) -> list[gaps.Entry]:
+    def entries(self, days: int | None) -> list[gaps.Logged]:
         try:
             rows = self._connect().execute(
-                "SELECT q.id, q.at, q.front_end, q.command, q.query, q.normalized, q.kind, "
-                "q.entities, q.unknown, q.suggestions, q.took_suggestion, q.facts, q.dropped, "
-                "coalesce(sum(v.up::int), 0), coalesce(sum(1 - v.up::int), 0) "
+                f"SELECT {LOGGED_COLUMNS}, coalesce(sum(v.up::int), 0), coalesce(sum(1 - v.up::int), 0) "
                 "FROM querylog.queries AS q LEFT JOIN querylog.votes AS v ON v.query_id = q.id "
                 "WHERE q.at >= %s GROUP BY q.id ORDER BY q.id", (self._since(days),)).fetchall()
         except psycopg.Error as exc:
             raise self._down(exc) from exc
-        return [gaps.Entry(r[0], r[1], *r[2:7], *(tuple(v) for v in r[7:10]), r[10],
-                           *(tuple(v) for v in r[11:13]), int(r[13]), int(r[14])) for r in rows]
+        return [logged(r, r[1], tuple) for r in rows]
 
     def not_logged(self, days: int | None) -> int:
         try:

@@ -19,7 +19,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.services import gaps
-from bot.services.querylog_model import Entry, StoreDown, as_list, taken_suggestion
+from bot.services.querylog_model import (
+    LOGGED_COLUMNS,
+    Entry,
+    StoreDown,
+    as_list,
+    logged,
+    taken_suggestion,
+)
 
 
 def _facts_columns(conn: sqlite3.Connection) -> None:
@@ -231,19 +238,15 @@ class SqliteStore:
     def _since(days: int | None) -> str:
         return iso(dt.datetime.now(dt.UTC) - dt.timedelta(days=days)) if days is not None else ""
 
-    def entries(self, days: int | None) -> list[gaps.Entry]:
+    def entries(self, days: int | None) -> list[gaps.Logged]:
         try:
             rows = self._connect().execute(
-                "SELECT q.id, q.at, q.front_end, q.command, q.query, q.normalized, q.kind, "
-                "q.entities, q.unknown, q.suggestions, q.took_suggestion, q.facts, q.dropped, "
-                "coalesce(sum(v.up), 0), coalesce(sum(1 - v.up), 0) "
+                f"SELECT {LOGGED_COLUMNS}, coalesce(sum(v.up), 0), coalesce(sum(1 - v.up), 0) "
                 "FROM queries AS q LEFT JOIN votes AS v ON v.query_id = q.id "
                 "WHERE q.at >= ? GROUP BY q.id ORDER BY q.id", (self._since(days),)).fetchall()
         except _DOWN as exc:
             raise self._down(exc) from exc
-        return [gaps.Entry(r[0], dt.datetime.fromisoformat(r[1]), *r[2:7],
-                           *(tuple(as_list(v)) for v in r[7:10]), r[10],
-                           *(tuple(as_list(v)) for v in r[11:13]), r[13], r[14]) for r in rows]
+        return [logged(r, dt.datetime.fromisoformat(r[1]), as_list) for r in rows]
 
     def not_logged(self, days: int | None) -> int:
         try:

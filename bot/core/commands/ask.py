@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.core.answers import Answer, FactView, Kind, Section, usage
+from bot.core.answers import Answer, Kind, Section, usage
 from bot.core.commands import about, compare
 from bot.core.linker import STOPWORDS, Linked
 from bot.core.question import Frame, Question, Wh, answers_shape, has_evidence, parse, pure_comparison
@@ -341,7 +341,7 @@ def _names(engine: Engine, ids: list[str]) -> str:
 def _answer(engine: Engine, q: Question, asked: list[str], answering: list[Scored],
             unknown: list[str], made: list[Scored]) -> Answer:
     kb = engine.kb
-    views = _in_reading_order(engine, [s.fact_id for s in answering])
+    views = tuple(engine.fact_view(s.fact_id) for s in answering)
     parts = []
     if made:
         made_by = [kb.entities[e] for s in made for e in s.about]
@@ -411,12 +411,6 @@ def _not_found(engine: Engine, question: str, linked: Linked, unknown: list[str]
 
 def _know_nothing(unknown: list[str]) -> str:
     return f"I know nothing about {human_join([f'“{quote_input(u)}”' for u in unknown], 'or')}."
-
-
-def _in_reading_order(engine: Engine, fact_ids: list[str]) -> tuple[FactView, ...]:
-    """The best first, except that a fact leaning on another from the same
-    paragraph ("that kind of help") comes right after it."""
-    return tuple(engine.fact_view(f) for f in fact_ids)
 
 
 # --- names the base does not know ------------------------------------------------
